@@ -1,0 +1,3 @@
+from saleshelm.cli import main
+
+main()

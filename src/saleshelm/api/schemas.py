@@ -1,0 +1,18 @@
+"""Shared API schema pieces."""
+
+from __future__ import annotations
+
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}

@@ -1,0 +1,19 @@
+"""Who may see and change people records. Visibility follows the team tree (SPEC §2)."""
+
+from __future__ import annotations
+
+from saleshelm.tenancy.actors import Actor
+from saleshelm.tenancy.roles import ORG_WIDE_ROLES, STRUCTURE_ROLES, Role
+
+
+def can_manage_structure(*, actor: Actor) -> bool:
+    """Teams, territories, role profiles and member profiles are shaped by admins and directors."""
+    return actor.role in STRUCTURE_ROLES
+
+
+def sees_whole_organisation(*, actor: Actor) -> bool:
+    return actor.role in ORG_WIDE_ROLES
+
+
+def is_manager(*, actor: Actor) -> bool:
+    return actor.role == Role.MANAGER

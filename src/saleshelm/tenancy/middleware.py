@@ -1,0 +1,34 @@
+"""Puts the signed-in user's current membership on the request as ``request.membership``."""
+
+from __future__ import annotations
+
+SESSION_KEY = "saleshelm_org"
+
+
+def current_membership(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    from saleshelm.tenancy.selectors import memberships_of_user
+
+    memberships = memberships_of_user(user).select_related("user")
+    wanted = request.session.get(SESSION_KEY)
+    chosen = None
+    if wanted is not None:
+        chosen = memberships.filter(organisation_id=wanted).first()
+    if chosen is None:
+        chosen = memberships.first()
+        if chosen is not None:
+            request.session[SESSION_KEY] = chosen.organisation_id
+    return chosen
+
+
+class MembershipMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Only a request with a session cookie can carry a signed-in user; API calls with a
+        # bearer token skip the lookup and get their membership from the token.
+        request.membership = current_membership(request)
+        return self.get_response(request)

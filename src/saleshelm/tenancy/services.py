@@ -1,0 +1,231 @@
+"""Writes of organisations, memberships, tokens and the audit log (STYLE: do_* with an actor)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from saleshelm.core.errors import ApplicationError, Conflict, PermissionDenied
+from saleshelm.tenancy.actors import Actor, SystemActor
+from saleshelm.tenancy.models import ApiToken, AuditEntry, Membership, Organisation, User
+from saleshelm.tenancy.roles import Role
+
+
+def _validation_to_app_error(exc: ValidationError) -> ApplicationError:
+    if hasattr(exc, "message_dict"):
+        field, messages = next(iter(exc.message_dict.items()))
+        return ApplicationError(f"{field}: {' '.join(messages)}", field=field)
+    return ApplicationError(" ".join(exc.messages))
+
+
+def full_clean_or_raise(obj, **kwargs) -> None:
+    """Validate a model instance, turning Django's errors into one ApplicationError."""
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise _validation_to_app_error(exc) from None
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    obj: Any = None,
+    object_type: str = "",
+    object_id: Any = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    if obj is not None:
+        object_type = object_type or obj._meta.model_name
+        object_id = object_id or obj.pk
+    return AuditEntry.objects.create(
+        organisation_id=actor.organisation_id,
+        actor=None if isinstance(actor, SystemActor) else actor,
+        actor_label=actor.email,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+def _require_admin(actor: Actor) -> None:
+    if actor.role != Role.ADMIN:
+        raise PermissionDenied("Only an admin can manage memberships and roles.")
+
+
+def _membership_snapshot(m: Membership) -> dict:
+    return {"email": m.user.email, "role": m.role, "is_active": m.is_active}
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    slug: str,
+    name: str,
+    currency: str,
+    admin_email: str | None = None,
+    admin_name: str = "",
+    locale: str = "en",
+    time_zone: str = "UTC",
+    fiscal_year_start_month: int = 1,
+) -> tuple[Organisation, Membership | None, str | None]:
+    """Create an organisation and, if asked, its first admin with a one-time password."""
+    org = Organisation(
+        slug=(slug or "").strip(),
+        name=(name or "").strip(),
+        currency=(currency or "").strip().upper(),
+        locale=locale,
+        time_zone=time_zone,
+        fiscal_year_start_month=fiscal_year_start_month,
+    )
+    full_clean_or_raise(org, validate_unique=False)
+    if Organisation.objects.filter(slug=org.slug).exists():
+        raise Conflict(f"An organisation with slug {org.slug!r} already exists.", code="exists")
+    org.save()
+    system = SystemActor(org, label="cli")
+    audit_record(actor=system, action="organisation.create", obj=org, after={"slug": org.slug})
+    if not admin_email:
+        return org, None, None
+    password = secrets.token_urlsafe(12)
+    membership = membership_create(
+        actor=system,
+        email=admin_email,
+        name=admin_name or admin_email.split("@")[0],
+        role=Role.ADMIN,
+        password=password,
+    )
+    return org, membership, password
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    actor: Actor,
+    email: str,
+    name: str,
+    role: str,
+    password: str | None = None,
+) -> Membership:
+    """Add a person to the actor's organisation (creating the user if new)."""
+    _require_admin(actor)
+    email = (email or "").strip().lower()
+    name = (name or "").strip()
+    if role not in Role.values:
+        raise ApplicationError(
+            f"role {role!r} is not one of {', '.join(Role.values)}", code="invalid_role", field="role"
+        )
+    try:
+        from django.core.validators import validate_email
+
+        validate_email(email)
+    except ValidationError:
+        raise ApplicationError(f"{email!r} is not an email address", field="email") from None
+    if not name:
+        raise ApplicationError("name is required", field="name")
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(email=email, full_name=name)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+    if Membership.objects.filter(organisation_id=actor.organisation_id, user=user).exists():
+        raise Conflict(f"{email} is already a member of this organisation.", code="exists")
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                organisation_id=actor.organisation_id, user=user, role=role
+            )
+    except IntegrityError:
+        raise Conflict(f"{email} is already a member of this organisation.", code="exists") from None
+    from saleshelm.people.services import member_profile_ensure
+
+    member_profile_ensure(membership=membership)
+    audit_record(
+        actor=actor, action="membership.create", obj=membership, after=_membership_snapshot(membership)
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_update(
+    *, actor: Actor, membership: Membership, role: str | None = None, is_active: bool | None = None
+) -> Membership:
+    _require_admin(actor)
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    before = _membership_snapshot(membership)
+    if role is not None:
+        if role not in Role.values:
+            raise ApplicationError(
+                f"role {role!r} is not one of {', '.join(Role.values)}",
+                code="invalid_role",
+                field="role",
+            )
+        membership.role = role
+    if is_active is not None:
+        membership.is_active = is_active
+    if (
+        before["role"] == Role.ADMIN
+        and (membership.role != Role.ADMIN or not membership.is_active)
+        and not Membership.objects.filter(
+            organisation_id=membership.organisation_id, role=Role.ADMIN, is_active=True
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise ApplicationError("An organisation keeps at least one active admin.", code="last_admin")
+    after = _membership_snapshot(membership)
+    if after == before:
+        return membership
+    membership.save(update_fields=["role", "is_active", "updated_at"])
+    action = "membership.role_change" if after["role"] != before["role"] else "membership.update"
+    audit_record(actor=actor, action=action, obj=membership, before=before, after=after)
+    return membership
+
+
+@transaction.atomic
+def token_create(*, membership: Membership, name: str = "cli") -> str:
+    """Create a personal API token; the raw token is returned once and never stored."""
+    raw, key_hash = ApiToken.generate()
+    ApiToken.objects.create(membership=membership, name=name[:100], key_hash=key_hash, hint=raw[:8])
+    audit_record(
+        actor=membership, action="token.create", object_type="apitoken", object_id=membership.pk
+    )
+    return raw
+
+
+def token_authenticate(raw: str) -> Membership | None:
+    token = (
+        ApiToken.objects.select_related("membership__user", "membership__organisation")
+        .filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None:
+        return None
+    membership = token.membership
+    if not (membership.is_active and membership.user.is_active):
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return membership
+
+
+def user_set_password(*, user: User, password: str) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), field="password") from None
+    user.set_password(password)
+    user.save(update_fields=["password"])

@@ -1,0 +1,2 @@
+def navigation(request):
+    return {"membership": getattr(request, "membership", None)}
