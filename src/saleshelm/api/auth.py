@@ -1,6 +1,5 @@
 """API authentication: personal bearer tokens, or the web session (with CSRF) for htmx pages."""
 
-from __future__ import annotations
 
 import logging
 

@@ -1,6 +1,5 @@
 """One error shape for the whole API: ``{"code": ..., "message": ...}`` with a stable code."""
 
-from __future__ import annotations
 
 import logging
 

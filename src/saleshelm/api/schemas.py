@@ -1,6 +1,5 @@
 """Shared API schema pieces."""
 
-from __future__ import annotations
 
 from ninja import Schema
 

@@ -1,6 +1,5 @@
 """Assembles the routers of every app under /api/v1/."""
 
-from __future__ import annotations
 
 from ninja import NinjaAPI
 

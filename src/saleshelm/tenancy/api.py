@@ -1,6 +1,5 @@
 """API: members (memberships with their profile) and the audit log."""
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Any
