@@ -25,19 +25,29 @@ def organisation_by_slug(slug: str) -> Organisation:
     return org
 
 
+AUDIT_READERS = frozenset({Role.ADMIN, Role.DIRECTOR, Role.FINANCE})
+
+
+def _require_audit_reader(actor: Actor) -> None:
+    if actor.role not in AUDIT_READERS:
+        raise PermissionDenied("Only admins, directors and finance read the audit log.")
+
+
 def audit_log_list(*, actor: Actor) -> QuerySet[AuditEntry]:
     """The audit log is for admins, directors and finance (who audit money)."""
-    if actor.role not in {Role.ADMIN, Role.DIRECTOR, Role.FINANCE}:
-        raise PermissionDenied("Only admins, directors and finance read the audit log.")
+    _require_audit_reader(actor)
     return AuditEntry.objects.filter(organisation_id=actor.organisation_id).select_related(
         "actor__user"
     )
 
 
 def access_audit_entry(*, actor: Actor, id: int) -> AuditEntry:
-    entry = audit_log_list(actor=actor).filter(pk=id).first()
+    # Fetch within the organisation first: another organisation's id is "not found" for
+    # everyone, whatever their role, so a 403 never confirms that it exists.
+    entry = AuditEntry.objects.filter(organisation_id=actor.organisation_id, pk=id).first()
     if entry is None:
         raise NotFound("Audit entry")
+    _require_audit_reader(actor)
     return entry
 
 
