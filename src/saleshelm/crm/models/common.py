@@ -1,0 +1,39 @@
+"""Field helpers shared by the crm models, so money and external ids look the same everywhere."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+MONEY = {"max_digits": 20, "decimal_places": 4}
+SHARE = {"max_digits": 7, "decimal_places": 4}
+PROBABILITY = {"max_digits": 5, "decimal_places": 4}
+
+
+def money_field(verbose: str, **kwargs) -> models.DecimalField:
+    return models.DecimalField(verbose, **MONEY, **kwargs)
+
+
+def currency_field() -> models.CharField:
+    return models.CharField(_("currency"), max_length=3)
+
+
+def external_id_field() -> models.CharField:
+    # Unique per organisation (a UniqueConstraint on each model): imports upsert by it.
+    # Records created in the app get a generated one (services.common.new_external_id).
+    return models.CharField(_("external id"), max_length=100)
+
+
+def owner_field(related_name: str, *, null: bool) -> models.ForeignKey:
+    return models.ForeignKey(
+        "tenancy.Membership",
+        on_delete=models.PROTECT,
+        null=null,
+        blank=null,
+        related_name=related_name,
+        verbose_name=_("owner"),
+    )
+
+
+def unique_external_id(name: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(fields=["organisation", "external_id"], name=name)
