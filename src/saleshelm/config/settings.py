@@ -108,9 +108,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-DATABASE_URL = os.environ.get(
-    "SALESHELM_DATABASE_URL", f"sqlite:///{WORK_DIR / 'saleshelm.sqlite3'}"
-)
+DATABASE_URL = os.environ.get("SALESHELM_DATABASE_URL") or f"sqlite:///{WORK_DIR / 'saleshelm.sqlite3'}"
 try:
     _db = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
 except Exception as exc:  # dj-database-url raises several types for a bad URL
@@ -127,8 +125,8 @@ DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (login throttling is shared by every app server) -----------------------------
-REDIS_URL = os.environ.get("SALESHELM_REDIS_URL", "redis://127.0.0.1:6379/0")
-_tasks = os.environ.get("SALESHELM_TASKS", "immediate").strip().lower()
+REDIS_URL = os.environ.get("SALESHELM_REDIS_URL") or "redis://127.0.0.1:6379/0"
+_tasks = (os.environ.get("SALESHELM_TASKS") or "immediate").strip().lower()
 if _tasks == "redis" or os.environ.get("SALESHELM_REDIS_URL"):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -1,0 +1,54 @@
+# SalesHelm: `make demo` runs the app with a demo organisation; `make test` runs the suite.
+# Each target creates what it needs (virtual environment, database, static files).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo test lint bench fuzz browser clean help
+
+help:
+	@echo "make demo   - set up and run SalesHelm on SQLite with a demo organisation (http://127.0.0.1:8000/)"
+	@echo "make test   - set up and run the whole test suite (SQLite; set SALESHELM_DATABASE_URL for PostgreSQL)"
+	@echo "make lint   - ruff, mypy, Django checks, missing migrations"
+	@echo "make bench  - benchmarks beside their references (SIZE=S|M|L)"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	SALESHELM_DEBUG=$${SALESHELM_DEBUG:-1} $(BIN)/saleshelm demo
+
+# Browser tests drive Debian's chromium; install it when it is missing and we may.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "could not install chromium: browser tests will be skipped"; \
+	  else echo "no /usr/bin/chromium: browser tests will be skipped"; fi; \
+	fi
+
+test: $(STAMP) browser
+	@mkdir -p var
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	SALESHELM_DEBUG=1 $(BIN)/mypy src
+	SALESHELM_DEBUG=1 $(BIN)/saleshelm manage check --fail-level WARNING
+	SALESHELM_DEBUG=1 $(BIN)/saleshelm manage makemigrations --check --dry-run
+	SALESHELM_SECRET_KEY=lint-$$(date +%s)-a-long-random-production-key-for-the-deploy-check \
+	  SALESHELM_ALLOWED_HOSTS=saleshelm.example.com \
+	  $(BIN)/saleshelm manage check --deploy --fail-level WARNING
+
+bench: $(STAMP)
+	SALESHELM_DEBUG=1 $(BIN)/python -m bench $(SIZE)
+
+clean:
+	rm -rf $(VENV) var *.sqlite3
