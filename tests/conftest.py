@@ -110,7 +110,9 @@ def build_world() -> World:
     finance = _member(org, Role.FINANCE, "finance@acme.test", "Phuong Finance")
     viewer = _member(org, Role.VIEWER, "viewer@acme.test", "Vy Viewer")
     manager = _member(org, Role.MANAGER, "manager@acme.test", "Mai Manager", team=sales)
-    other_manager = _member(org, Role.MANAGER, "manager2@acme.test", "Minh Manager", team=south_root)
+    other_manager = _member(
+        org, Role.MANAGER, "manager2@acme.test", "Minh Manager", team=south_root
+    )
     sales.manager = manager
     sales.save()
     south_root.manager = other_manager
@@ -121,8 +123,21 @@ def build_world() -> World:
     b_admin = _member(other, Role.ADMIN, "admin@beta.test", "Beta Admin")
     b_team = TeamFactory(organisation=other, name="Beta Team")
     b_rep = _member(other, Role.REP, "rep@beta.test", "Beta Rep", team=b_team)
-    return World(org, other, admin, director, finance, viewer, manager, other_manager, rep, peer,
-                 other_rep, b_admin, b_rep)
+    return World(
+        org,
+        other,
+        admin,
+        director,
+        finance,
+        viewer,
+        manager,
+        other_manager,
+        rep,
+        peer,
+        other_rep,
+        b_admin,
+        b_rep,
+    )
 
 
 @pytest.fixture

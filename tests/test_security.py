@@ -15,8 +15,20 @@ def test_production_settings_pass_check_deploy():
         SALESHELM_ALLOWED_HOSTS="sales.example.com",
     )
     r = subprocess.run(
-        [sys.executable, "-m", "saleshelm", "manage", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "saleshelm",
+            "manage",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "no issues" in r.stdout
@@ -26,7 +38,10 @@ def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SALESHELM_", "PYTEST"))}
     r = subprocess.run(
         [sys.executable, "-m", "saleshelm", "manage", "check"],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert r.returncode == 1
     assert r.stderr.strip().startswith("saleshelm: configuration error: SALESHELM_SECRET_KEY")

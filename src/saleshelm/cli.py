@@ -33,7 +33,9 @@ def _resolve(argv: list[str]) -> tuple[str, list[str]] | None:
         return None
     head, rest = argv[0], argv[1:]
     if head in SINGLE:
-        return ("import_data" if head == "import" else "export_data" if head == "export" else head), rest
+        return (
+            "import_data" if head == "import" else "export_data" if head == "export" else head
+        ), rest
     node = GROUPS.get(head)
     while isinstance(node, dict):
         if not rest or rest[0] not in node:

@@ -25,8 +25,14 @@ def test_admin_creates_a_member_placed_in_a_team(world, api_client):
     team = world.rep.profile.team
     r = api_client(world.admin).post(
         "/api/v1/members",
-        data={"email": "hoa@acme.test", "name": "Phạm Thị Hoa", "role": "rep", "team_id": team.pk,
-              "title": "Account Executive", "start_date": "2026-01-05"},
+        data={
+            "email": "hoa@acme.test",
+            "name": "Phạm Thị Hoa",
+            "role": "rep",
+            "team_id": team.pk,
+            "title": "Account Executive",
+            "start_date": "2026-01-05",
+        },
         content_type="application/json",
     )
     assert r.status_code == 201, r.content
@@ -35,12 +41,16 @@ def test_admin_creates_a_member_placed_in_a_team(world, api_client):
     assert body["name"] == "Phạm Thị Hoa" and body["start_date"] == "2026-01-05"
 
 
-def test_placing_a_member_in_another_organisations_team_is_404_and_changes_nothing(world, api_client):
+def test_placing_a_member_in_another_organisations_team_is_404_and_changes_nothing(
+    world, api_client
+):
     client = api_client(world.admin)
     before = AuditEntry.objects.count()
     beta_team = world.other_org_rep.profile.team
     r = client.patch(
-        f"/api/v1/members/{world.rep.pk}", data={"team_id": beta_team.pk}, content_type="application/json"
+        f"/api/v1/members/{world.rep.pk}",
+        data={"team_id": beta_team.pk},
+        content_type="application/json",
     )
     assert r.status_code == 404
     world.rep.profile.refresh_from_db()
@@ -58,7 +68,9 @@ def test_pagination_uses_limit_and_offset(world, api_client):
     assert client.get("/api/v1/members?limit=0").status_code == 422
 
 
-def test_member_list_query_count_does_not_grow_with_members(world, api_client, django_assert_max_num_queries):
+def test_member_list_query_count_does_not_grow_with_members(
+    world, api_client, django_assert_max_num_queries
+):
     from tests.tenancy.factories import MembershipFactory
 
     client = api_client(world.director)

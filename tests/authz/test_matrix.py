@@ -121,9 +121,9 @@ def test_matrix(rule: Rule):
             obj = objects[relation] if objects else None
             outcome = expected_status(rule, actor, relation)
 
-            def cell():
+            def cell(client=clients[actor], obj=obj):
                 before = fingerprint()
-                response = _request(clients[actor], rule, obj, world)
+                response = _request(client, rule, obj, world)
                 changed = fingerprint() != before
                 return response, changed
 

@@ -1,6 +1,5 @@
 """API authentication: personal bearer tokens, or the web session (with CSRF) for htmx pages."""
 
-
 import logging
 
 from django.conf import settings

@@ -1,6 +1,5 @@
 """One error shape for the whole API: ``{"code": ..., "message": ...}`` with a stable code."""
 
-
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -53,24 +52,38 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return api.create_response(request, {"code": "not_found", "message": "Not found."}, status=404)
+        return api.create_response(
+            request, {"code": "not_found", "message": "Not found."}, status=404
+        )
 
     @api.exception_handler(DjangoPermissionDenied)
     def forbidden(request, exc):
         security_log.warning("forbidden path=%s method=%s", request.path, request.method)
         return api.create_response(
-            request, {"code": "forbidden", "message": "You do not have permission to do this."}, status=403
+            request,
+            {"code": "forbidden", "message": "You do not have permission to do this."},
+            status=403,
         )
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
-        code = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-                405: "method_not_allowed", 409: "conflict"}.get(exc.status_code, "error")
-        return api.create_response(request, {"code": code, "message": str(exc)}, status=exc.status_code)
+        code = {
+            400: "bad_request",
+            401: "unauthenticated",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            409: "conflict",
+        }.get(exc.status_code, "error")
+        return api.create_response(
+            request, {"code": code, "message": str(exc)}, status=exc.status_code
+        )
 
     @api.exception_handler(Exception)
     def server_error(request, exc):
         log.exception("unhandled API error path=%s", request.path)
         return api.create_response(
-            request, {"code": "server_error", "message": "Something went wrong on our side."}, status=500
+            request,
+            {"code": "server_error", "message": "Something went wrong on our side."},
+            status=500,
         )

@@ -1,6 +1,5 @@
 """Shared API schema pieces."""
 
-
 from ninja import Schema
 
 

@@ -1,6 +1,5 @@
 """Assembles the routers of every app under /api/v1/."""
 
-
 from ninja import NinjaAPI
 
 from saleshelm.api.auth import api_auth
@@ -11,8 +10,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "Sales management API. Authenticate with `Authorization: Bearer <token>` "
-        "(`saleshelm token create`). Lists answer `{\"count\": N, \"items\": [...]}` with "
-        "`limit`/`offset`; errors answer `{\"code\": ..., \"message\": ...}`."
+        '(`saleshelm token create`). Lists answer `{"count": N, "items": [...]}` with '
+        '`limit`/`offset`; errors answer `{"code": ..., "message": ...}`.'
     ),
     auth=api_auth,
     urls_namespace="api",

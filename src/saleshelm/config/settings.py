@@ -108,7 +108,9 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-DATABASE_URL = os.environ.get("SALESHELM_DATABASE_URL") or f"sqlite:///{WORK_DIR / 'saleshelm.sqlite3'}"
+DATABASE_URL = (
+    os.environ.get("SALESHELM_DATABASE_URL") or f"sqlite:///{WORK_DIR / 'saleshelm.sqlite3'}"
+)
 try:
     _db = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
 except Exception as exc:  # dj-database-url raises several types for a bad URL

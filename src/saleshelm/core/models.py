@@ -20,3 +20,25 @@ class OrgOwned(TimeStamped):
 
     class Meta:
         abstract = True
+
+
+class ScheduledRun(models.Model):
+    """One row per (job, slot) the scheduler has enqueued.
+
+    The unique constraint is what makes a slot run exactly once, even when the scheduler
+    restarts or two schedulers run side by side: the second insert fails and skips.
+    """
+
+    job = models.CharField(max_length=100)
+    slot = models.DateTimeField()
+    task_result_id = models.CharField(max_length=64, blank=True)
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-slot", "job"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "slot"], name="scheduled_run_once_per_slot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M}"

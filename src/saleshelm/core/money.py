@@ -35,7 +35,9 @@ def parse_decimal(raw: str | int | Decimal, *, field: str = "value") -> Decimal:
                 f"{field}: {raw!r} is not a number", code="invalid_number", field=field
             ) from None
     if not value.is_finite():
-        raise ApplicationError(f"{field}: {raw!r} is not a number", code="invalid_number", field=field)
+        raise ApplicationError(
+            f"{field}: {raw!r} is not a number", code="invalid_number", field=field
+        )
     return value
 
 

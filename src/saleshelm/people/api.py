@@ -1,6 +1,5 @@
 """API: teams, territories and role profiles."""
 
-
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 

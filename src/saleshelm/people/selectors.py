@@ -51,13 +51,19 @@ def visible_member_ids(*, actor: Actor) -> QuerySet[Membership]:
 
 
 def team_subtree_ids(*, team: Team) -> QuerySet[Team]:
-    return Team.objects.filter(organisation_id=team.organisation_id, path__startswith=team.path).values(
-        "pk"
-    )
+    return Team.objects.filter(
+        organisation_id=team.organisation_id, path__startswith=team.path
+    ).values("pk")
 
 
-def member_list(*, actor: Actor, team_id: int | None = None, role: str | None = None,
-                search: str | None = None, include_inactive: bool = False) -> QuerySet[Membership]:
+def member_list(
+    *,
+    actor: Actor,
+    team_id: int | None = None,
+    role: str | None = None,
+    search: str | None = None,
+    include_inactive: bool = False,
+) -> QuerySet[Membership]:
     qs = Membership.objects.filter(organisation_id=actor.organisation_id).select_related(
         "user", "profile__team", "profile__territory", "profile__role_profile"
     )
@@ -149,10 +155,7 @@ def managers_chain(*, membership: Membership) -> list[Membership]:
     if profile.team is None:
         return []
     ids = [int(x) for x in profile.team.path.strip("/").split("/") if x]
-    teams = {
-        t.pk: t
-        for t in Team.objects.filter(pk__in=ids).select_related("manager__user")
-    }
+    teams = {t.pk: t for t in Team.objects.filter(pk__in=ids).select_related("manager__user")}
     chain = []
     for tid in reversed(ids):
         mgr = teams[tid].manager if tid in teams else None

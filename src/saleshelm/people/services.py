@@ -35,7 +35,9 @@ def _check_parent(actor: Actor, model: type[TreeNode], node: TreeNode | None, pa
         raise ApplicationError("parent not found", field="parent", code="not_found")
     if node is not None and node.pk and parent.path.startswith(node.path):
         raise ApplicationError(
-            "A node cannot be moved under itself or its own descendants.", field="parent", code="cycle"
+            "A node cannot be moved under itself or its own descendants.",
+            field="parent",
+            code="cycle",
         )
     return parent
 
@@ -44,7 +46,9 @@ def _save_tree_node(actor: Actor, node: TreeNode, parent, what: str) -> TreeNode
     node.name = (node.name or "").strip()
     if not node.name:
         raise ApplicationError("name is required", field="name")
-    full_clean_or_raise(node, exclude=["path", "parent", "manager", "organisation"], validate_unique=False)
+    full_clean_or_raise(
+        node, exclude=["path", "parent", "manager", "organisation"], validate_unique=False
+    )
     try:
         with transaction.atomic():
             old_path = node.path
@@ -68,7 +72,7 @@ def _rewrite_subtree(model, actor: Actor, old_path: str, new_path: str, new_dept
     )
     old_depth = old_path.count("/") - 2
     for d in descendants:
-        d.path = new_path + d.path[len(old_path):]
+        d.path = new_path + d.path[len(old_path) :]
         d.depth = d.depth - old_depth + new_depth
         if d.depth >= MAX_DEPTH:
             raise ApplicationError(f"A tree is at most {MAX_DEPTH} levels deep.", code="too_deep")
@@ -90,8 +94,12 @@ def team_create(
     *, actor: Actor, name: str, parent: Team | None = None, manager: Membership | None = None
 ) -> Team:
     _require_structure(actor)
-    team = Team(organisation_id=actor.organisation_id, name=name, parent=_check_parent(actor, Team, None, parent),
-                manager=_check_manager(actor, manager))
+    team = Team(
+        organisation_id=actor.organisation_id,
+        name=name,
+        parent=_check_parent(actor, Team, None, parent),
+        manager=_check_manager(actor, manager),
+    )
     _save_tree_node(actor, team, team.parent, "team")
     audit_record(actor=actor, action="team.create", obj=team, after=_team_snapshot(team))
     return team
@@ -123,17 +131,26 @@ def team_update(
 @transaction.atomic
 def territory_create(*, actor: Actor, name: str, parent: Territory | None = None) -> Territory:
     _require_structure(actor)
-    territory = Territory(organisation_id=actor.organisation_id, name=name,
-                          parent=_check_parent(actor, Territory, None, parent))
+    territory = Territory(
+        organisation_id=actor.organisation_id,
+        name=name,
+        parent=_check_parent(actor, Territory, None, parent),
+    )
     _save_tree_node(actor, territory, territory.parent, "territory")
-    audit_record(actor=actor, action="territory.create", obj=territory, after={"name": territory.name})
+    audit_record(
+        actor=actor, action="territory.create", obj=territory, after={"name": territory.name}
+    )
     return territory
 
 
 @transaction.atomic
-def territory_update(*, actor: Actor, territory: Territory, name: str | None = None, parent=_UNSET) -> Territory:
+def territory_update(
+    *, actor: Actor, territory: Territory, name: str | None = None, parent=_UNSET
+) -> Territory:
     _require_structure(actor)
-    territory = Territory.objects.select_for_update().get(pk=territory.pk, organisation_id=actor.organisation_id)
+    territory = Territory.objects.select_for_update().get(
+        pk=territory.pk, organisation_id=actor.organisation_id
+    )
     before = {"name": territory.name, "parent": territory.parent_id}
     if name is not None:
         territory.name = name
@@ -142,7 +159,9 @@ def territory_update(*, actor: Actor, territory: Territory, name: str | None = N
     _save_tree_node(actor, territory, territory.parent, "territory")
     after = {"name": territory.name, "parent": territory.parent_id}
     if after != before:
-        audit_record(actor=actor, action="territory.update", obj=territory, before=before, after=after)
+        audit_record(
+            actor=actor, action="territory.update", obj=territory, before=before, after=after
+        )
     return territory
 
 
@@ -165,8 +184,13 @@ def _clean_kpis(values) -> list[dict]:
             item = {"name": item}
         if not isinstance(item, dict) or not str(item.get("name", "")).strip():
             raise ApplicationError("each KPI needs a name", field="kpis")
-        out.append({"name": str(item["name"]).strip(), "metric": str(item.get("metric", "") or ""),
-                    "measure": str(item.get("measure", "") or "")})
+        out.append(
+            {
+                "name": str(item["name"]).strip(),
+                "metric": str(item.get("metric", "") or ""),
+                "measure": str(item.get("measure", "") or ""),
+            }
+        )
     return out
 
 
@@ -185,7 +209,11 @@ def role_profile_save(
     creating = profile is None
     if profile is None:
         profile = RoleProfile(organisation_id=actor.organisation_id)
-    before = None if creating else {"name": profile.name, "key_tasks": profile.key_tasks, "kpis": profile.kpis}
+    before = (
+        None
+        if creating
+        else {"name": profile.name, "key_tasks": profile.key_tasks, "kpis": profile.kpis}
+    )
     profile.name = (name or "").strip()
     profile.purpose = purpose or ""
     profile.key_tasks = _clean_list(key_tasks, "key_tasks")
@@ -196,9 +224,16 @@ def role_profile_save(
         with transaction.atomic():
             profile.save()
     except IntegrityError:
-        raise Conflict(f"A role profile named {profile.name!r} already exists.", code="exists") from None
-    audit_record(actor=actor, action="role_profile.create" if creating else "role_profile.update", obj=profile,
-                 before=before, after={"name": profile.name, "key_tasks": profile.key_tasks, "kpis": profile.kpis})
+        raise Conflict(
+            f"A role profile named {profile.name!r} already exists.", code="exists"
+        ) from None
+    audit_record(
+        actor=actor,
+        action="role_profile.create" if creating else "role_profile.update",
+        obj=profile,
+        before=before,
+        after={"name": profile.name, "key_tasks": profile.key_tasks, "kpis": profile.kpis},
+    )
     return profile
 
 
@@ -211,7 +246,9 @@ def member_profile_ensure(*, membership: Membership) -> MemberProfile:
 
 def _profile_snapshot(p: MemberProfile) -> dict:
     return {
-        "title": p.title, "team": p.team_id, "territory": p.territory_id,
+        "title": p.title,
+        "team": p.team_id,
+        "territory": p.territory_id,
         "role_profile": p.role_profile_id,
         "start_date": p.start_date.isoformat() if p.start_date else None,
     }
@@ -240,8 +277,7 @@ def member_profile_update(
     profile = member_profile_ensure(membership=membership)
     profile = MemberProfile.objects.select_for_update().get(pk=profile.pk)
     before = _profile_snapshot(profile)
-    for field, value, model in (("team", team, Team), ("territory", territory, Territory),
-                                ("role_profile", role_profile, RoleProfile)):
+    for field, value in (("team", team), ("territory", territory), ("role_profile", role_profile)):
         if value is _UNSET:
             continue
         if value is not None and value.organisation_id != actor.organisation_id:
@@ -257,10 +293,18 @@ def member_profile_update(
         profile.strengths = _clean_list(strengths, "strengths")
     if bio is not _UNSET:
         profile.bio = bio or ""
-    full_clean_or_raise(profile, exclude=["membership", "organisation", "team", "territory", "role_profile"])
+    full_clean_or_raise(
+        profile, exclude=["membership", "organisation", "team", "territory", "role_profile"]
+    )
     profile.save()
     after = _profile_snapshot(profile)
     if after != before:
-        audit_record(actor=actor, action="member_profile.update", object_type="membership",
-                     object_id=membership.pk, before=before, after=after)
+        audit_record(
+            actor=actor,
+            action="member_profile.update",
+            object_type="membership",
+            object_id=membership.pk,
+            before=before,
+            after=after,
+        )
     return profile

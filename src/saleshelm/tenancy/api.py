@@ -1,6 +1,5 @@
 """API: members (memberships with their profile) and the audit log."""
 
-
 import datetime as dt
 from typing import Any
 
@@ -134,7 +133,9 @@ def get_member(request, id: int):
 def create_member(request, payload: MemberIn):
     actor = request.auth
     changes = _profile_changes(actor, payload, payload.model_fields_set)
-    membership = membership_create(actor=actor, email=payload.email, name=payload.name, role=payload.role)
+    membership = membership_create(
+        actor=actor, email=payload.email, name=payload.name, role=payload.role
+    )
     if changes:
         member_profile_update(actor=actor, membership=membership, **changes)
     return 201, people_selectors.access_member(actor=actor, id=membership.pk)
@@ -147,7 +148,9 @@ def update_member(request, id: int, payload: MemberPatch):
     fields = payload.model_fields_set
     changes = _profile_changes(actor, payload, fields)
     if "role" in fields or "is_active" in fields:
-        membership_update(actor=actor, membership=membership, role=payload.role, is_active=payload.is_active)
+        membership_update(
+            actor=actor, membership=membership, role=payload.role, is_active=payload.is_active
+        )
     if changes:
         member_profile_update(actor=actor, membership=membership, **changes)
     return people_selectors.access_member(actor=actor, id=id)

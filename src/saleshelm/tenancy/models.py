@@ -135,6 +135,9 @@ class ApiToken(TimeStamped):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
     @classmethod
     def generate(cls) -> tuple[str, str]:
         raw = cls.PREFIX + secrets.token_urlsafe(32)
@@ -167,6 +170,9 @@ class AuditEntry(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["organisation", "object_type", "object_id"])]
         verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}:{self.object_id} by {self.actor_label}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

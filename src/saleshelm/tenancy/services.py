@@ -122,7 +122,9 @@ def membership_create(
     name = (name or "").strip()
     if role not in Role.values:
         raise ApplicationError(
-            f"role {role!r} is not one of {', '.join(Role.values)}", code="invalid_role", field="role"
+            f"role {role!r} is not one of {', '.join(Role.values)}",
+            code="invalid_role",
+            field="role",
         )
     try:
         from django.core.validators import validate_email
@@ -148,12 +150,17 @@ def membership_create(
                 organisation_id=actor.organisation_id, user=user, role=role
             )
     except IntegrityError:
-        raise Conflict(f"{email} is already a member of this organisation.", code="exists") from None
+        raise Conflict(
+            f"{email} is already a member of this organisation.", code="exists"
+        ) from None
     from saleshelm.people.services import member_profile_ensure
 
     member_profile_ensure(membership=membership)
     audit_record(
-        actor=actor, action="membership.create", obj=membership, after=_membership_snapshot(membership)
+        actor=actor,
+        action="membership.create",
+        obj=membership,
+        after=_membership_snapshot(membership),
     )
     return membership
 
@@ -184,7 +191,9 @@ def membership_update(
         .exclude(pk=membership.pk)
         .exists()
     ):
-        raise ApplicationError("An organisation keeps at least one active admin.", code="last_admin")
+        raise ApplicationError(
+            "An organisation keeps at least one active admin.", code="last_admin"
+        )
     after = _membership_snapshot(membership)
     if after == before:
         return membership

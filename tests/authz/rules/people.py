@@ -1,5 +1,5 @@
 from tests.authz.framework import ALL, ORG, STRUCTURE, Rule
-from tests.people.factories import RoleProfileFactory, TeamFactory, TerritoryFactory
+from tests.people.factories import RoleProfileFactory, TerritoryFactory
 
 
 def _teams(w):
@@ -35,19 +35,46 @@ OBJECTS = {"team": _teams, "territory": _territories, "role_profile": _role_prof
 RULES = [
     Rule("GET /api/v1/teams", roles=ALL),
     Rule("GET /api/v1/teams/{id}", obj="team", scope=ORG, roles=ALL),
-    Rule("POST /api/v1/teams", roles=STRUCTURE, payload=lambda w, o: {"name": f"New team {next(_n)}"}),
-    Rule("PATCH /api/v1/teams/{id}", obj="team", scope=ORG, roles=STRUCTURE,
-         payload=lambda w, o: {"name": f"Renamed {next(_n)}"}),
+    Rule(
+        "POST /api/v1/teams", roles=STRUCTURE, payload=lambda w, o: {"name": f"New team {next(_n)}"}
+    ),
+    Rule(
+        "PATCH /api/v1/teams/{id}",
+        obj="team",
+        scope=ORG,
+        roles=STRUCTURE,
+        payload=lambda w, o: {"name": f"Renamed {next(_n)}"},
+    ),
     Rule("GET /api/v1/territories", roles=ALL),
     Rule("GET /api/v1/territories/{id}", obj="territory", scope=ORG, roles=ALL),
-    Rule("POST /api/v1/territories", roles=STRUCTURE,
-         payload=lambda w, o: {"name": f"New territory {next(_n)}"}),
-    Rule("PATCH /api/v1/territories/{id}", obj="territory", scope=ORG, roles=STRUCTURE,
-         payload=lambda w, o: {"name": f"Renamed land {next(_n)}"}),
+    Rule(
+        "POST /api/v1/territories",
+        roles=STRUCTURE,
+        payload=lambda w, o: {"name": f"New territory {next(_n)}"},
+    ),
+    Rule(
+        "PATCH /api/v1/territories/{id}",
+        obj="territory",
+        scope=ORG,
+        roles=STRUCTURE,
+        payload=lambda w, o: {"name": f"Renamed land {next(_n)}"},
+    ),
     Rule("GET /api/v1/role-profiles", roles=ALL),
     Rule("GET /api/v1/role-profiles/{id}", obj="role_profile", scope=ORG, roles=ALL),
-    Rule("POST /api/v1/role-profiles", roles=STRUCTURE,
-         payload=lambda w, o: {"name": f"Role {next(_n)}", "key_tasks": ["Sell"], "kpis": [{"name": "Revenue"}]}),
-    Rule("PUT /api/v1/role-profiles/{id}", obj="role_profile", scope=ORG, roles=STRUCTURE,
-         payload=lambda w, o: {"name": f"Role {next(_n)}", "key_tasks": ["Sell more"]}),
+    Rule(
+        "POST /api/v1/role-profiles",
+        roles=STRUCTURE,
+        payload=lambda w, o: {
+            "name": f"Role {next(_n)}",
+            "key_tasks": ["Sell"],
+            "kpis": [{"name": "Revenue"}],
+        },
+    ),
+    Rule(
+        "PUT /api/v1/role-profiles/{id}",
+        obj="role_profile",
+        scope=ORG,
+        roles=STRUCTURE,
+        payload=lambda w, o: {"name": f"Role {next(_n)}", "key_tasks": ["Sell more"]},
+    ),
 ]

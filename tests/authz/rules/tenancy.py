@@ -4,7 +4,12 @@ _FINANCE_AUDIT = frozenset({"admin", "director", "finance"})
 
 
 def _members(w):
-    return {"own": w.rep, "same_team": w.peer, "other_team": w.other_rep, "other_org": w.other_org_rep}
+    return {
+        "own": w.rep,
+        "same_team": w.peer,
+        "other_team": w.other_rep,
+        "other_org": w.other_org_rep,
+    }
 
 
 def _audit(w):
@@ -25,7 +30,11 @@ RULES = [
     Rule(
         "POST /api/v1/members",
         roles=ADMIN,
-        payload=lambda w, o: {"email": f"new{next(_n)}@acme.test", "name": "Hoa New", "role": "rep"},
+        payload=lambda w, o: {
+            "email": f"new{next(_n)}@acme.test",
+            "name": "Hoa New",
+            "role": "rep",
+        },
     ),
     Rule(
         "PATCH /api/v1/members/{id}",

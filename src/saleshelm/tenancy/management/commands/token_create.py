@@ -1,5 +1,5 @@
-from saleshelm.core.management.base import SaleshelmCommand
 from saleshelm.core.errors import ApplicationError
+from saleshelm.core.management.base import SaleshelmCommand
 from saleshelm.tenancy.actors import SystemActor
 from saleshelm.tenancy.selectors import membership_by_email
 from saleshelm.tenancy.services import token_create
