@@ -102,7 +102,8 @@ class Opportunity(OrgOwned):
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="opportunities")
     amount = money_field(_("amount"), default=Decimal("0"))
     currency = currency_field()
-    # ``amount`` in the organisation's reporting currency at the rate of the created date.
+    # ``amount`` in the organisation's reporting currency at the latest rate on or before the
+    # close date (services recompute it when amount, currency or close date change).
     amount_reporting = money_field(_("amount (reporting currency)"), default=Decimal("0"))
     close_date = models.DateField(_("expected close"))
     created_date = models.DateField(_("created"), default=timezone.localdate)

@@ -90,6 +90,10 @@ class OrderLine(OrgOwned):
         default=OrderLineStatus.CONFIRMED,
     )
     status_date = models.DateField(_("status date"), null=True, blank=True)
+    # On a credit line (negative quantity, status ``returned``): the sold line it gives back.
+    returns_line = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_lines"
+    )
     # Denormalised from the order for fast aggregation.
     order_date = models.DateField(_("order date"))
     owner = owner_field("crm_order_lines", null=False)
