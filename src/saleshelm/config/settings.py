@@ -142,6 +142,7 @@ else:
     }
 
 # --- Background tasks (django-tasks) ---------------------------------------------------
+TASKS: dict[str, dict[str, object]]
 if _tasks == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 elif _tasks == "database":

@@ -1,5 +1,7 @@
 """API: teams, territories and role profiles."""
 
+from typing import Any
+
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -123,7 +125,7 @@ def create_team(request, payload: TeamIn):
 def update_team(request, id: int, payload: TeamPatch):
     actor = request.auth
     team = selectors.access_team(actor=actor, id=id)
-    changes = {}
+    changes: dict[str, Any] = {}
     fields = payload.model_fields_set
     if "name" in fields and payload.name is not None:
         changes["name"] = payload.name
@@ -159,7 +161,7 @@ def create_territory(request, payload: TerritoryIn):
 def update_territory(request, id: int, payload: TerritoryPatch):
     actor = request.auth
     territory = selectors.access_territory(actor=actor, id=id)
-    changes = {}
+    changes: dict[str, Any] = {}
     if "name" in payload.model_fields_set and payload.name is not None:
         changes["name"] = payload.name
     if "parent_id" in payload.model_fields_set:

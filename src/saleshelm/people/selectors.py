@@ -7,6 +7,8 @@ person (deals, orders, figures) are scoped by ``visible_member_ids``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from saleshelm.core.errors import NotFound
@@ -41,7 +43,7 @@ def visible_members_q(*, actor: Actor, prefix: str = "") -> Q:
     return own
 
 
-def visible_member_ids(*, actor: Actor) -> QuerySet[Membership]:
+def visible_member_ids(*, actor: Actor) -> QuerySet[Membership, Any]:
     """Ids of the memberships whose records the actor may see (a subquery, not a list)."""
     return (
         Membership.objects.filter(organisation_id=actor.organisation_id)
@@ -50,7 +52,7 @@ def visible_member_ids(*, actor: Actor) -> QuerySet[Membership]:
     )
 
 
-def team_subtree_ids(*, team: Team) -> QuerySet[Team]:
+def team_subtree_ids(*, team: Team) -> QuerySet[Team, Any]:
     return Team.objects.filter(
         organisation_id=team.organisation_id, path__startswith=team.path
     ).values("pk")
@@ -138,8 +140,8 @@ def team_tree(*, actor: Actor) -> list[dict]:
             member_count=Count("members", filter=Q(members__membership__is_active=True))
         )
     )
-    nodes = {t.pk: {"team": t, "children": []} for t in teams}
-    roots = []
+    nodes: dict[int, dict[str, Any]] = {t.pk: {"team": t, "children": []} for t in teams}
+    roots: list[dict[str, Any]] = []
     for t in sorted(teams, key=lambda t: (t.depth, t.name)):
         node = nodes[t.pk]
         if t.parent_id and t.parent_id in nodes:

@@ -101,7 +101,7 @@ class MemberPatch(Schema):
 def _profile_changes(actor, payload: Schema, fields_set: set[str]) -> dict[str, Any]:
     """Turn ids in a payload into the actor's own objects (404 for anything else)."""
     changes: dict[str, Any] = {}
-    lookups = {
+    lookups: dict[str, tuple[str, Any]] = {
         "team_id": ("team", people_selectors.access_team),
         "territory_id": ("territory", people_selectors.access_territory),
         "role_profile_id": ("role_profile", people_selectors.access_role_profile),

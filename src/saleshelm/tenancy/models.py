@@ -34,14 +34,14 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     """A person who can sign in; belongs to organisations through memberships."""
 
-    username = None  # type: ignore[assignment]
+    username = None  # type: ignore[assignment,misc]
     email = models.EmailField(_("email"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200)
     language = models.CharField(_("language"), max_length=8, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-    objects = UserManager()  # type: ignore[misc]
+    REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[misc,assignment]
 
     def __str__(self) -> str:
         return self.full_name or self.email
