@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "saleshelm.people",
     "saleshelm.crm",
     "saleshelm.imports",
+    "saleshelm.direction",
+    "saleshelm.incentives",
+    "saleshelm.development",
     "saleshelm.api",
     "saleshelm.web",
 ]
