@@ -234,12 +234,13 @@ def available_seeders(paths: Sequence[str]) -> tuple[list[tuple[str, Any]], list
     found: list[tuple[str, Any]] = []
     skipped: list[str] = []
     for path in paths:
-        app_module = path.rsplit(".", 1)[0]
         try:
             spec = importlib.util.find_spec(path)
         except ModuleNotFoundError:
             spec = None
-        if spec is None or not apps.is_installed(app_module):
+        # A SalesHelm app that exists but is not installed has no tables: skip it too.
+        uninstalled = path.startswith("saleshelm.") and apps.get_containing_app_config(path) is None
+        if spec is None or uninstalled:
             skipped.append(path)
             continue
         module = importlib.import_module(path)

@@ -1,0 +1,55 @@
+"""Running the ``saleshelm`` command in-process and as a real process, for tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.db import connections
+
+from saleshelm import cli
+
+SALESHELM = Path(sys.executable).with_name("saleshelm")
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """Run ``saleshelm argv...`` in this process; return (exit code, stdout, stderr).
+
+    Django closes every database connection when a command run from the command line ends;
+    that would close the test's transaction, so it is held open here.
+    """
+    capsys.readouterr()
+    code = 0
+    try:
+        with mock.patch.object(connections, "close_all"):
+            cli.main(list(argv))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_line(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) == 1, f"expected one line, got {lines!r}"
+    return lines[0]
+
+
+def env_for(db_name: str, **extra: str) -> dict[str, str]:
+    """The environment of a subprocess that works on this test's SQLite database file."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SALESHELM_")}
+    env["SALESHELM_DATABASE_URL"] = f"sqlite:///{db_name}"
+    env.update(extra)
+    return env
+
+
+def run_process(args: list[str], env: dict[str, str], timeout: float = 60):
+    if not SALESHELM.exists():
+        pytest.fail(f"{SALESHELM} is missing: install the project (pip install -e .)")
+    return subprocess.run(
+        [str(SALESHELM), *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
