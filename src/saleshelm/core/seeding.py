@@ -124,7 +124,7 @@ class Progress:
     @contextmanager
     def stage(self, label: str, total: int) -> Iterator[Callable[[int], None]]:
         if not self.enabled or total <= 0:
-            yield lambda n=1: None
+            yield _ignore
             return
         try:
             from tqdm import tqdm  # optional: never a dependency
@@ -165,6 +165,10 @@ class Progress:
             yield advance
         finally:
             draw(final=True)
+
+
+def _ignore(n: int = 1) -> None:
+    return None
 
 
 def _derived_seed(*parts: object) -> int:

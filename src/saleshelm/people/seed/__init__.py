@@ -393,21 +393,22 @@ def seed(ctx: SeedContext) -> None:
             )  # fmt: skip
             teams[f"region:{region.key}"] = node
         managers = {m.team_key: m.membership for m in plan if m.role == Role.MANAGER}
+        leaf_parents = [teams[f"region:{p.region.key}"] for p in leaf_plans]
         leaf_teams = [
             Team(
                 organisation=org,
                 name=p.name,
-                parent=teams[f"region:{p.region.key}"],
+                parent=leaf_parents[i],
                 manager=managers[p.name],
                 path="/pending/",
                 depth=2,
             )
-            for p in leaf_plans
+            for i, p in enumerate(leaf_plans)
         ]
         Team.objects.bulk_create(leaf_teams, batch_size=BATCH)
-        for team in leaf_teams:
-            team.path = f"{team.parent.path}{team.pk}/"
-            team.depth = team.parent.depth + 1
+        for team, parent in zip(leaf_teams, leaf_parents, strict=True):
+            team.path = f"{parent.path}{team.pk}/"
+            team.depth = parent.depth + 1
             teams[team.name] = team
         Team.objects.bulk_update(leaf_teams, ["path", "depth"], batch_size=BATCH)
         ctx.counts["teams"] = ctx.counts.get("teams", 0) + len(leaf_teams)

@@ -6,6 +6,7 @@ Plain data, in English and Vietnamese, kept apart from the code that writes it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 # --- Names ----------------------------------------------------------------------------------
 # Faker's vi_VN provider writes names in Western order with few surnames, so Vietnamese names
@@ -95,7 +96,7 @@ DIVISION = {"en": "Sales", "vi": "Khối Kinh doanh"}
 
 
 # --- Role profiles (what is expected of each role, SPEC §2) ---------------------------------
-ROLE_PROFILES = {
+ROLE_PROFILES: dict[str, dict[str, dict[str, Any]]] = {
     "account_executive": {
         "en": {
             "name": "Account Executive",
@@ -326,7 +327,7 @@ ROLE_PROFILES = {
     },
 }
 
-TITLES = {
+TITLES: dict[str, dict[str, Any]] = {
     "en": {
         "admin": "Sales Operations Manager",
         "director": "Sales Director",

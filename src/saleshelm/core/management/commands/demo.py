@@ -24,7 +24,6 @@ DEMO_SLUG = "demo"
 DEMO_NAME = "Helm Demo Co."
 DEMO_ROLES = ("admin", "director", "manager", "rep", "finance", "viewer")
 DEMO_LOGINS = {role: f"{role}@demo.saleshelm.test" for role in DEMO_ROLES}
-DEMO_SIZE = {"reps": 20, "months": 12, "orders": 6_000, "activities": 12_000, "seed": 42}
 
 
 def demo_options() -> SeedOptions:
@@ -35,7 +34,11 @@ def demo_options() -> SeedOptions:
         locale="en",
         logins=dict(DEMO_LOGINS),
         password=settings.SALESHELM_DEMO_PASSWORD,
-        **DEMO_SIZE,
+        reps=20,
+        months=12,
+        orders=6_000,
+        activities=12_000,
+        seed=42,
     )
 
 

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -21,20 +23,17 @@ RQ_JOB_CLASS = "django_tasks_rq.Job"
 
 def backend_kind(alias: str = DEFAULT_TASK_BACKEND_ALIAS) -> str:
     """The kind of the configured backend: database, redis or immediate (or its class name)."""
-    backend = task_backends[alias]
     from django_tasks.backends.immediate import ImmediateBackend
     from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_rq.backend import RQBackend
 
+    backend = task_backends[alias]
     if isinstance(backend, DatabaseBackend):
         return "database"
+    if isinstance(backend, RQBackend):
+        return "redis"
     if isinstance(backend, ImmediateBackend):
         return "immediate"
-    try:
-        from django_tasks_rq.backend import RQBackend
-    except ImportError:  # pragma: no cover - dependency always installed
-        RQBackend = None
-    if RQBackend is not None and isinstance(backend, RQBackend):
-        return "redis"
     return type(backend).__name__
 
 
@@ -101,5 +100,5 @@ class Command(SaleshelmCommand):
             if not queues:
                 raise CommandError("--queues needs at least one queue name")
             return queues
-        configured = settings.TASKS[DEFAULT_TASK_BACKEND_ALIAS].get("QUEUES")
-        return list(configured) if configured else ["default"]
+        configured = cast(list[str], settings.TASKS[DEFAULT_TASK_BACKEND_ALIAS].get("QUEUES"))
+        return list(configured or []) or ["default"]
