@@ -25,6 +25,7 @@ ROUTERS = [
     ("saleshelm.tenancy.api", "router"),
     ("saleshelm.people.api", "router"),
     ("saleshelm.crm.api", "router"),
+    ("saleshelm.performance.api", "router"),
     ("saleshelm.tenancy.api", "audit_router"),
 ]
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "saleshelm.people",
     "saleshelm.crm",
     "saleshelm.imports",
+    "saleshelm.performance",
     "saleshelm.direction",
     "saleshelm.incentives",
     "saleshelm.development",

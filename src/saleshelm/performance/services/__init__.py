@@ -1,0 +1,1 @@
+"""Writes of the performance app: ``services.targets`` and ``services.forecasts``."""
