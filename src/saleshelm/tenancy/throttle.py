@@ -28,6 +28,10 @@ logger = logging.getLogger("saleshelm.security")
 _PREFIX = "saleshelm:login-failures"
 
 
+def _now() -> float:
+    return time.time()
+
+
 def _limit() -> int:
     return int(getattr(settings, "LOGIN_THROTTLE_FAILURES", 5))
 
@@ -92,7 +96,7 @@ class Lock:
 
 def check(*, email: str, ip: str) -> Lock | None:
     """The lock in force for this email or address, if any."""
-    now = time.time()
+    now = _now()
     limit = _limit()
     keys = _keys(normalise_email(email), ip)
     stored = cache.get_many(list(keys.values()))
@@ -110,7 +114,7 @@ def check(*, email: str, ip: str) -> Lock | None:
 
 def record_failure(*, email: str, ip: str) -> dict[str, int]:
     """Count one failed sign-in against the email and the address; returns the counts."""
-    now = time.time()
+    now = _now()
     limit = _limit()
     email = normalise_email(email)
     keys = _keys(email, ip)

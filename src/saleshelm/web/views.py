@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -121,5 +120,4 @@ def home(request):
         without_role_profile=Count("pk", filter=Q(profile__role_profile__isnull=True)),
     )
     context["org_stats"]["teams"] = people.team_list(actor=actor).count()
-    context["members_without_team_url"] = reverse("people:members") + "?team=none"
     return render(request, "web/home.html", context)
