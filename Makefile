@@ -48,7 +48,7 @@ lint: $(STAMP)
 	  $(BIN)/saleshelm manage check --deploy --fail-level WARNING
 
 bench: $(STAMP)
-	SALESHELM_DEBUG=1 $(BIN)/python -m bench $(SIZE)
+	$(BIN)/python -m bench $(SIZE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var *.sqlite3

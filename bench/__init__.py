@@ -1,0 +1,1 @@
+"""Benchmarks: each of our paths beside its reference, in the same run, on the same data."""
