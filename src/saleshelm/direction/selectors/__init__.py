@@ -1,0 +1,1 @@
+"""Reads of the direction app, always scoped by the actor."""

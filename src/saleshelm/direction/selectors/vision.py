@@ -1,0 +1,109 @@
+"""Reads of the vision, goals, key results, check-ins and goal links.
+
+The vision and the goal tree are open to every member of the organisation. Goal links are
+read through the deal they link: a link is seen by whoever sees its opportunity."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from saleshelm.core.errors import NotFound
+from saleshelm.crm.selectors.deals import opportunity_qs
+from saleshelm.direction.models import Goal, GoalLink, KeyResult, KeyResultCheckIn, Vision
+from saleshelm.tenancy.actors import Actor
+
+
+def vision_get(*, actor: Actor) -> Vision | None:
+    return Vision.objects.filter(organisation_id=actor.organisation_id).first()
+
+
+def goal_qs(*, actor: Actor) -> QuerySet[Goal]:
+    return Goal.objects.filter(organisation_id=actor.organisation_id).select_related(
+        "owner__user", "team", "parent"
+    )
+
+
+def goal_list(
+    *,
+    actor: Actor,
+    level: str | None = None,
+    period: str | None = None,
+    parent_id: int | None = None,
+    owner_id: int | None = None,
+    team_id: int | None = None,
+    status: str | None = None,
+) -> QuerySet[Goal]:
+    qs = goal_qs(actor=actor)
+    if level:
+        qs = qs.filter(level=level)
+    if period:
+        qs = qs.filter(period=period)
+    if parent_id is not None:
+        qs = qs.filter(parent_id=parent_id)
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    if team_id is not None:
+        qs = qs.filter(team_id=team_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("period_start", "position", "pk")
+
+
+def access_goal(*, actor: Actor, id: int, for_update: bool = False) -> Goal:
+    qs = goal_qs(actor=actor)
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    goal = qs.filter(pk=id).first()
+    if goal is None:
+        raise NotFound("Goal")
+    return goal
+
+
+def with_latest_check_in(qs: QuerySet[KeyResult]) -> QuerySet[KeyResult]:
+    """Annotate each key result with its latest check-in (value and date) in the same query."""
+    latest = KeyResultCheckIn.objects.filter(key_result=OuterRef("pk")).order_by("-date", "-pk")
+    return qs.annotate(
+        latest_value=Subquery(latest.values("value")[:1]),
+        latest_date=Subquery(latest.values("date")[:1]),
+    )
+
+
+def key_result_qs(*, actor: Actor) -> QuerySet[KeyResult]:
+    return with_latest_check_in(
+        KeyResult.objects.filter(organisation_id=actor.organisation_id).select_related(
+            "goal__owner__user", "goal__team", "scope_team", "scope_member__user"
+        )
+    )
+
+
+def access_key_result(*, actor: Actor, id: int) -> KeyResult:
+    kr = key_result_qs(actor=actor).filter(pk=id).first()
+    if kr is None:
+        raise NotFound("Key result")
+    return kr
+
+
+def check_in_list(*, actor: Actor, key_result: KeyResult) -> QuerySet[KeyResultCheckIn]:
+    return KeyResultCheckIn.objects.filter(
+        organisation_id=actor.organisation_id, key_result=key_result
+    ).select_related("author__user")
+
+
+def goal_link_list(*, actor: Actor, goal_id: int | None = None) -> QuerySet[GoalLink]:
+    """Links of the deals the actor sees."""
+    deals = opportunity_qs(actor=actor).order_by()
+    qs = (
+        GoalLink.objects.filter(organisation_id=actor.organisation_id)
+        .filter(opportunity_id__in=deals.values("pk"))
+        .select_related("goal", "opportunity__owner__user", "opportunity__stage")
+    )
+    if goal_id is not None:
+        qs = qs.filter(goal_id=goal_id)
+    return qs.order_by("goal_id", "pk")
+
+
+def access_goal_link(*, actor: Actor, id: int) -> GoalLink:
+    link = goal_link_list(actor=actor).filter(pk=id).first()
+    if link is None:
+        raise NotFound("Goal link")
+    return link
