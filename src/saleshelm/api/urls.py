@@ -27,6 +27,7 @@ ROUTERS = [
     ("saleshelm.crm.api", "router"),
     ("saleshelm.performance.api", "router"),
     ("saleshelm.tenancy.api", "audit_router"),
+    ("saleshelm.development.api", "router"),
 ]
 
 for module_path, attr in ROUTERS:

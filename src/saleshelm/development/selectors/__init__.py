@@ -1,0 +1,115 @@
+"""Reads of the development app, always scoped by the actor (see ``permissions``)."""
+
+from saleshelm.development.selectors.assessments import (
+    RatingRow,
+    access_assessment,
+    access_cycle,
+    assessment_list,
+    competency_scorecard,
+    cycle_list,
+    latest_assessment,
+    rating_rows,
+)
+from saleshelm.development.selectors.checkins import (
+    AgendaSection,
+    access_action_item,
+    access_check_in,
+    action_items_of,
+    cadence_list,
+    check_in_agenda,
+    check_in_list,
+    next_check_in,
+    open_action_items,
+)
+from saleshelm.development.selectors.coaching import (
+    access_coaching_session,
+    access_goal,
+    access_plan,
+    active_plan,
+    coaching_session_list,
+    plan_list,
+)
+from saleshelm.development.selectors.competencies import (
+    access_competency,
+    access_group,
+    competency_list,
+    expected_levels_for,
+    framework,
+    group_list,
+)
+from saleshelm.development.selectors.dashboards import (
+    coaching_queue,
+    director_overview,
+    my_development,
+)
+from saleshelm.development.selectors.export import member_development_export
+from saleshelm.development.selectors.feedback import (
+    access_feedback,
+    access_feedback_request,
+    feedback_list,
+    feedback_request_list,
+)
+from saleshelm.development.selectors.signals import (
+    access_signal,
+    open_counts_by_rule,
+    signal_list,
+    signal_settings,
+)
+from saleshelm.development.selectors.stories import (
+    Expert,
+    access_story,
+    best_win_rates,
+    industries,
+    story_list,
+    strong_at_competency,
+)
+
+__all__ = [
+    "AgendaSection",
+    "Expert",
+    "RatingRow",
+    "access_action_item",
+    "access_assessment",
+    "access_check_in",
+    "access_coaching_session",
+    "access_competency",
+    "access_cycle",
+    "access_feedback",
+    "access_feedback_request",
+    "access_goal",
+    "access_group",
+    "access_plan",
+    "access_signal",
+    "access_story",
+    "action_items_of",
+    "active_plan",
+    "assessment_list",
+    "best_win_rates",
+    "cadence_list",
+    "check_in_agenda",
+    "check_in_list",
+    "coaching_queue",
+    "coaching_session_list",
+    "competency_list",
+    "competency_scorecard",
+    "cycle_list",
+    "director_overview",
+    "expected_levels_for",
+    "feedback_list",
+    "feedback_request_list",
+    "framework",
+    "group_list",
+    "industries",
+    "latest_assessment",
+    "member_development_export",
+    "my_development",
+    "next_check_in",
+    "open_action_items",
+    "open_counts_by_rule",
+    "plan_list",
+    "rating_rows",
+    "signal_list",
+    "signal_settings",
+    "story_list",
+    "strong_at_competency",
+]

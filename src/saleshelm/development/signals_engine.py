@@ -1,0 +1,456 @@
+"""Early-signal rules, evaluated for a whole organisation at once (SPEC §8, §10).
+
+Not Django signals: these are the business rules that warn a salesperson early. Every rule
+is set-based — one SQL aggregate for the whole organisation, never a query per member — and
+returns the *set* of keys ``(subject, object_type, object_id)`` for which its condition holds
+now, with the figures behind each. ``evaluate`` then reconciles that set with the open
+signals of the rule:
+
+- a key that fires and has no open signal raises one (``bulk_create`` with
+  ``ignore_conflicts``: the partial unique index "one open signal per rule, subject and
+  object" turns a concurrent duplicate into a no-op);
+- a key that fires and has an open signal keeps it (its figures refreshed): no duplicate;
+- an open signal whose key no longer fires resolves itself (``resolution="cleared"``);
+- a key dismissed by a person stays quiet while it keeps firing, and may fire again once it
+  has cleared.
+
+Then one ``UPDATE`` escalates every signal open for longer than the organisation's delay to
+the subject's nearest manager. A rule whose data source is missing (no performance app yet,
+no commitments source registered) is skipped: its open signals are left as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+
+from saleshelm.crm.models import Activity, Opportunity, StageKind
+from saleshelm.development import performance_link, providers
+from saleshelm.development.models import Signal, SignalRule, SignalSettings, SignalStatus
+from saleshelm.people.models import MemberProfile
+from saleshelm.tenancy.models import Organisation
+
+Key = tuple[int, str, int]
+Firing = dict[Key, dict[str, Any]]
+BATCH = 500
+BASIS_POINTS = 10_000
+TRAILING_WEEKS = 4
+
+
+@dataclass
+class RuleContext:
+    organisation: Organisation
+    settings: SignalSettings
+    today: dt.date
+    now: dt.datetime
+    tz: dt.tzinfo
+
+    def day_start(self, day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time.min, tzinfo=self.tz)
+
+
+@dataclass
+class RuleOutcome:
+    rule: str
+    evaluated: bool = True
+    firing: int = 0
+    raised: int = 0
+    refreshed: int = 0
+    resolved: int = 0
+    reason: str = ""
+
+
+@dataclass
+class EvaluationResult:
+    organisation_id: int
+    today: dt.date
+    rules: list[RuleOutcome] = field(default_factory=list)
+    escalated: int = 0
+    open_signals: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def raised(self) -> int:
+        return sum(r.raised for r in self.rules)
+
+    @property
+    def resolved(self) -> int:
+        return sum(r.resolved for r in self.rules)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "today": self.today.isoformat(),
+            "raised": self.raised,
+            "resolved": self.resolved,
+            "escalated": self.escalated,
+            "open": self.open_signals,
+            "rules": {
+                r.rule: {
+                    "evaluated": r.evaluated,
+                    "firing": r.firing,
+                    "raised": r.raised,
+                    "resolved": r.resolved,
+                    "reason": r.reason,
+                }
+                for r in self.rules
+            },
+        }
+
+
+def settings_for(organisation_id: int) -> SignalSettings:
+    """The organisation's thresholds, or the defaults (unsaved) when none were set."""
+    found = SignalSettings.objects.filter(organisation_id=organisation_id).first()
+    return found or SignalSettings(organisation_id=organisation_id)
+
+
+def _tz(organisation: Organisation) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(organisation.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def _bp(fraction: Decimal) -> int:
+    """A fraction as whole basis points, so SQL compares integers (no float anywhere)."""
+    return int((Decimal(fraction) * BASIS_POINTS).to_integral_value())
+
+
+# --- the rules: each one SQL aggregate for the whole organisation -----------------------
+
+
+def rule_activity_drop(ctx: RuleContext) -> Firing | None:
+    """Activities of the last 7 days against the weekly average of the 4 weeks before:
+    down by more than X % (and the trailing average high enough to mean something)."""
+    s = ctx.settings
+    recent_start = ctx.day_start(ctx.today - dt.timedelta(days=6))
+    trailing_start = recent_start - dt.timedelta(weeks=TRAILING_WEEKS)
+    end = ctx.day_start(ctx.today + dt.timedelta(days=1))
+    keep_bp = BASIS_POINTS - _bp(s.activity_drop_by)
+    rows = (
+        Activity.objects.filter(
+            organisation_id=ctx.organisation.pk,
+            owner__is_active=True,
+            done=True,
+            occurred_at__gte=trailing_start,
+            occurred_at__lt=end,
+        )
+        .values("owner_id")
+        .annotate(
+            recent=Count("pk", filter=Q(occurred_at__gte=recent_start)),
+            trailing=Count("pk", filter=Q(occurred_at__lt=recent_start)),
+        )
+        .annotate(
+            # recent < trailing / 4 * (1 - X), in integers: recent * 4 * 10000 < trailing * keep
+            lhs=ExpressionWrapper(
+                F("recent") * Value(TRAILING_WEEKS * BASIS_POINTS), output_field=IntegerField()
+            ),
+            rhs=ExpressionWrapper(F("trailing") * Value(keep_bp), output_field=IntegerField()),
+        )
+        .filter(trailing__gte=TRAILING_WEEKS * s.activity_min_weekly, lhs__lt=F("rhs"))
+        .values_list("owner_id", "recent", "trailing")
+    )
+    out: Firing = {}
+    for owner_id, recent, trailing in rows:
+        average = Decimal(trailing) / TRAILING_WEEKS
+        drop = (Decimal(1) - Decimal(recent) / average) if average else Decimal(0)
+        out[(owner_id, "", 0)] = {
+            "recent": recent,
+            "weekly_average": str(average.quantize(Decimal("0.1"))),
+            "drop": str(drop.quantize(Decimal("0.01"))),
+            "threshold": str(s.activity_drop_by),
+        }
+    return out
+
+
+def _open_deals(ctx: RuleContext):
+    return Opportunity.objects.filter(
+        organisation_id=ctx.organisation.pk, stage__kind=StageKind.OPEN, owner__is_active=True
+    )
+
+
+def rule_stalled_deal(ctx: RuleContext) -> Firing | None:
+    """Open deals in the same stage for longer than N days."""
+    cutoff = ctx.now - dt.timedelta(days=ctx.settings.stalled_days)
+    rows = (
+        _open_deals(ctx)
+        .filter(stage_entered_at__lt=cutoff)
+        .values_list("owner_id", "pk", "name", "stage__name", "stage_entered_at")
+    )
+    return {
+        (owner_id, "opportunity", pk): {
+            "name": name,
+            "stage": stage,
+            "since": timezone.localtime(entered, ctx.tz).date().isoformat(),
+        }
+        for owner_id, pk, name, stage, entered in rows
+    }
+
+
+def rule_no_next_step(ctx: RuleContext) -> Firing | None:
+    """Open deals with no next step, or whose next step date has passed (after a grace
+    period for deals just created)."""
+    grace = ctx.today - dt.timedelta(days=ctx.settings.no_next_step_grace_days)
+    rows = (
+        _open_deals(ctx)
+        .filter(created_date__lte=grace)
+        .filter(Q(next_step="") | Q(next_step_date__lt=ctx.today))
+        .values_list("owner_id", "pk", "name", "stage__name", "next_step", "next_step_date")
+    )
+    return {
+        (owner_id, "opportunity", pk): {
+            "name": name,
+            "stage": stage,
+            "reason": "missing" if not next_step else "overdue",
+            "next_step_date": next_step_date.isoformat() if next_step_date else None,
+        }
+        for owner_id, pk, name, stage, next_step, next_step_date in rows
+    }
+
+
+def rule_behind_pace(ctx: RuleContext) -> Firing | None:
+    """Pacing (actual / expected to date) below 1 - X from day Y of the period."""
+    s = ctx.settings
+    rows = performance_link.pacing_by_member(
+        organisation=ctx.organisation, kind=s.pace_period, metric=s.pace_metric, today=ctx.today
+    )
+    if rows is None:
+        return None
+    floor = Decimal(1) - Decimal(s.behind_pace_by)
+    out: Firing = {}
+    for row in rows:
+        if row.day_of_period < s.behind_pace_from_day or row.pacing is None:
+            continue
+        if row.pacing < floor:
+            out[(row.member_id, "", 0)] = {
+                "period": row.period,
+                "metric": s.pace_metric,
+                "pacing": str(row.pacing),
+                "actual": str(row.actual),
+                "expected_to_date": str(row.expected_to_date),
+                "target": str(row.target),
+                "day": row.day_of_period,
+                "threshold": str(s.behind_pace_by),
+            }
+    return out
+
+
+def rule_low_coverage(ctx: RuleContext) -> Firing | None:
+    """Open pipeline closing in the rest of the period below N × the remaining target."""
+    s = ctx.settings
+    rows = performance_link.coverage_by_member(
+        organisation=ctx.organisation, kind=s.pace_period, today=ctx.today
+    )
+    if rows is None:
+        return None
+    out: Firing = {}
+    for row in rows:
+        if row.remaining_target <= 0 or row.coverage is None:
+            continue
+        if row.coverage < s.coverage_below:
+            out[(row.member_id, "", 0)] = {
+                "period": row.period,
+                "coverage": str(row.coverage),
+                "pipeline": str(row.pipeline),
+                "remaining_target": str(row.remaining_target),
+                "threshold": str(s.coverage_below),
+            }
+    return out
+
+
+def rule_commitment_overdue(ctx: RuleContext) -> Firing | None:
+    """Overdue commitments, from the registered sources (the incentives app)."""
+    sources = providers.signal_sources(SignalRule.COMMITMENT_OVERDUE)
+    if not sources:
+        return None
+    out: Firing = {}
+    for source in sources:
+        for row in source.rows(
+            organisation=ctx.organisation, today=ctx.today, settings=ctx.settings
+        ):
+            out[(row.subject_id, row.object_type, row.object_id)] = dict(row.detail)
+    if out:
+        active = set(
+            MemberProfile.objects.filter(
+                organisation_id=ctx.organisation.pk,
+                membership_id__in={k[0] for k in out},
+                membership__is_active=True,
+            ).values_list("membership_id", flat=True)
+        )
+        out = {k: v for k, v in out.items() if k[0] in active}
+    return out
+
+
+RULES: dict[str, tuple[str, Callable[[RuleContext], Firing | None]]] = {
+    SignalRule.BEHIND_PACE: ("behind_pace_enabled", rule_behind_pace),
+    SignalRule.LOW_COVERAGE: ("low_coverage_enabled", rule_low_coverage),
+    SignalRule.ACTIVITY_DROP: ("activity_drop_enabled", rule_activity_drop),
+    SignalRule.STALLED_DEAL: ("stalled_enabled", rule_stalled_deal),
+    SignalRule.NO_NEXT_STEP: ("no_next_step_enabled", rule_no_next_step),
+    SignalRule.COMMITMENT_OVERDUE: ("commitments_enabled", rule_commitment_overdue),
+}
+
+
+# --- reconciling a rule's firing set with its open signals ------------------------------
+
+
+def _chunks(items: list, size: int = BATCH):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _sync(ctx: RuleContext, rule: str, firing: Firing) -> RuleOutcome:
+    org_id = ctx.organisation.pk
+    outcome = RuleOutcome(rule=rule, firing=len(firing))
+    open_rows = {
+        (subject_id, object_type, object_id): (pk, detail)
+        for pk, subject_id, object_type, object_id, detail in Signal.objects.filter(
+            organisation_id=org_id, rule=rule, status=SignalStatus.OPEN
+        ).values_list("pk", "subject_id", "object_type", "object_id", "detail")
+    }
+    suppressing = {
+        (subject_id, object_type, object_id): pk
+        for pk, subject_id, object_type, object_id in Signal.objects.filter(
+            organisation_id=org_id,
+            rule=rule,
+            status=SignalStatus.DISMISSED,
+            resolution="dismissed",
+        ).values_list("pk", "subject_id", "object_type", "object_id")
+    }
+    # Cleared: open signals whose condition no longer holds.
+    cleared = [pk for key, (pk, _) in open_rows.items() if key not in firing]
+    for ids in _chunks(cleared):
+        Signal.objects.filter(pk__in=ids, status=SignalStatus.OPEN).update(
+            status=SignalStatus.RESOLVED,
+            resolved_at=ctx.now,
+            resolution="cleared",
+            updated_at=ctx.now,
+        )
+    outcome.resolved = len(cleared)
+    # Dismissals end when their condition clears, so the next occurrence is a new signal.
+    ended = [pk for key, pk in suppressing.items() if key not in firing]
+    for ids in _chunks(ended):
+        Signal.objects.filter(pk__in=ids).update(resolution="dismissed_ended", updated_at=ctx.now)
+    # Still firing: refresh the figures where they changed, and when they were last seen.
+    changed = []
+    for key, detail in firing.items():
+        row = open_rows.get(key)
+        if row is not None and row[1] != detail:
+            changed.append(Signal(pk=row[0], detail=detail, updated_at=ctx.now))
+    if changed:
+        Signal.objects.bulk_update(changed, ["detail", "updated_at"], batch_size=BATCH)
+    outcome.refreshed = len(changed)
+    Signal.objects.filter(organisation_id=org_id, rule=rule, status=SignalStatus.OPEN).update(
+        last_seen_at=ctx.now
+    )
+    # New: firing, not open, not quietened by a dismissal.
+    new = [
+        Signal(
+            organisation_id=org_id,
+            rule=rule,
+            subject_id=key[0],
+            object_type=key[1],
+            object_id=key[2],
+            detail=detail,
+            raised_at=ctx.now,
+            last_seen_at=ctx.now,
+        )
+        for key, detail in firing.items()
+        if key not in open_rows and key not in suppressing
+    ]
+    if new:
+        Signal.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
+    outcome.raised = len(new)
+    return outcome
+
+
+def _resolve_all(ctx: RuleContext, rule: str, resolution: str) -> int:
+    return Signal.objects.filter(
+        organisation_id=ctx.organisation.pk, rule=rule, status=SignalStatus.OPEN
+    ).update(status=SignalStatus.RESOLVED, resolved_at=ctx.now, resolution=resolution)
+
+
+def nearest_manager_expression():
+    """SQL for a subject's nearest manager: their team's manager, or the parent team's
+    (or grandparent's) when they manage their own team or it has no manager."""
+    profile = MemberProfile.objects.filter(membership_id=OuterRef("subject_id"))
+    team = Subquery(profile.values("team__manager_id")[:1])
+    parent = Subquery(profile.values("team__parent__manager_id")[:1])
+    grandparent = Subquery(profile.values("team__parent__parent__manager_id")[:1])
+    return Coalesce(
+        NullIf(team, F("subject_id")),
+        NullIf(parent, F("subject_id")),
+        NullIf(grandparent, F("subject_id")),
+    )
+
+
+def escalate(ctx: RuleContext) -> int:
+    """One UPDATE: signals open longer than the delay go to the subject's manager."""
+    cutoff = ctx.now - dt.timedelta(days=ctx.settings.escalate_after_days)
+    return Signal.objects.filter(
+        organisation_id=ctx.organisation.pk,
+        status=SignalStatus.OPEN,
+        escalated_at__isnull=True,
+        raised_at__lte=cutoff,
+    ).update(escalated_at=ctx.now, escalated_to_id=nearest_manager_expression())
+
+
+def evaluate(
+    *,
+    organisation: Organisation,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+    rules: list[str] | None = None,
+) -> EvaluationResult:
+    """Run the rules for one organisation; idempotent (a second run changes nothing)."""
+    started = time.perf_counter()
+    tz = _tz(organisation)
+    now = now or timezone.now()
+    today = today or timezone.localtime(now, tz).date()
+    ctx = RuleContext(
+        organisation=organisation,
+        settings=settings_for(organisation.pk),
+        today=today,
+        now=now,
+        tz=tz,
+    )
+    result = EvaluationResult(organisation_id=organisation.pk, today=today)
+    with transaction.atomic():
+        for rule, (flag, fn) in RULES.items():
+            if rules is not None and rule not in rules:
+                continue
+            if not getattr(ctx.settings, flag):
+                resolved = _resolve_all(ctx, rule, "disabled")
+                result.rules.append(
+                    RuleOutcome(rule=rule, evaluated=False, resolved=resolved, reason="disabled")
+                )
+                continue
+            firing = fn(ctx)
+            if firing is None:
+                result.rules.append(RuleOutcome(rule=rule, evaluated=False, reason="no source"))
+                continue
+            result.rules.append(_sync(ctx, rule, firing))
+        result.escalated = escalate(ctx)
+    result.open_signals = Signal.objects.filter(
+        organisation_id=organisation.pk, status=SignalStatus.OPEN
+    ).count()
+    result.elapsed = time.perf_counter() - started
+    return result
