@@ -231,6 +231,13 @@ class GoalLink(OrgOwned):
         on_delete=models.CASCADE,
         related_name="goal_link",
     )
+    target = models.OneToOneField(
+        "performance.Target",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="goal_link",
+    )
     linked_by = models.ForeignKey(
         "tenancy.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -238,6 +245,18 @@ class GoalLink(OrgOwned):
     class Meta:
         ordering = ["goal_id", "pk"]
         indexes = [models.Index(fields=["organisation", "goal"], name="direction_link_org_goal")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opportunity__isnull=False, target__isnull=True)
+                | models.Q(opportunity__isnull=True, target__isnull=False),
+                name="direction_link_one_object",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"goal {self.goal_id} <- opportunity {self.opportunity_id}"
+        what = (
+            f"opportunity {self.opportunity_id}"
+            if self.opportunity_id
+            else f"target {self.target_id}"
+        )
+        return f"goal {self.goal_id} <- {what}"

@@ -21,6 +21,7 @@ from saleshelm.core.periods import Period
 from saleshelm.crm.models import StageKind
 from saleshelm.crm.selectors import activity_list, opportunity_list
 from saleshelm.crm.selectors.deals import opportunity_qs
+from saleshelm.direction.selectors import metrics
 from saleshelm.direction.selectors.common import ZERO, money_sum, share
 from saleshelm.direction.selectors.progress import GoalForest, GoalNode, goal_forest
 from saleshelm.direction.services.common import organisation_of
@@ -34,8 +35,14 @@ class Figures:
     revenue: Decimal = ZERO
     won_deals: int = 0
     activities: int = 0
+    targets: int = 0
+    revenue_target: Decimal = ZERO  # revenue targets linked to the goal
+    credited: Decimal = ZERO  # revenue credited against those targets so far
 
     def add(self, other: Figures) -> None:
+        self.targets += other.targets
+        self.revenue_target += other.revenue_target
+        self.credited += other.credited
         self.pipeline += other.pipeline
         self.pipeline_deals += other.pipeline_deals
         self.revenue += other.revenue
@@ -104,7 +111,43 @@ def figures_by_goal(*, actor: Actor, period: Period) -> dict[int | None, Figures
     )
     for row in effort:
         out[row["opportunity__goal_link__goal_id"]].activities = row["n"]
+    _linked_targets(actor, period, out)
     return out
+
+
+REVENUE = "revenue"
+
+
+def _linked_targets(actor: Actor, period: Period, out: dict[int | None, Figures]) -> None:
+    """Targets linked to goals (that the actor sees, overlapping the period): how many, and
+    for revenue targets their value and the revenue credited against them so far."""
+    from saleshelm.direction.selectors.vision import goal_link_list
+
+    links = list(
+        goal_link_list(actor=actor, kind="target").filter(
+            target__start__lte=period.end, target__end__gte=period.start
+        )
+    )
+    measures = {}
+    for link in links:
+        t = link.target
+        out[link.goal_id].targets += 1
+        if t.metric == REVENUE and t.assignee_type in ("member", "team", "territory"):
+            scope_id = {"member": t.member_id, "team": t.team_id}.get(
+                t.assignee_type, t.territory_id
+            )
+            measures[link.pk] = metrics.Measure(REVENUE, t.period_key, t.assignee_type, scope_id)
+    if not measures:
+        return
+    readings = metrics.read(organisation=organisation_of(actor), measures=list(measures.values()))
+    for link in links:
+        measure = measures.get(link.pk)
+        reading = readings.get(measure) if measure else None
+        if reading is None:
+            continue
+        figures = out[link.goal_id]
+        figures.revenue_target += reading.target or ZERO
+        figures.credited += reading.actual or ZERO
 
 
 def _totals(node: GoalNode, own: dict[int | None, Figures], acc: dict[int, Figures]) -> Figures:

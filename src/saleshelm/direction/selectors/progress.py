@@ -181,7 +181,11 @@ def _key_result_views(
             view.as_of = getattr(kr, "latest_date", None)
         views.append((view, measure))
     wanted = [m for _, m in views if m is not None]
-    readings = metrics.read(organisation=organisation_of(actor), measures=wanted) if wanted else {}
+    readings = (
+        metrics.read(organisation=organisation_of(actor), measures=wanted, today=today)
+        if wanted
+        else {}
+    )
     out: dict[int, list[KeyResultView]] = {}
     for view, measure in views:
         if measure is not None:

@@ -5,7 +5,7 @@ read through the deal they link: a link is seen by whoever sees its opportunity.
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from saleshelm.core.errors import NotFound
 from saleshelm.crm.selectors.deals import opportunity_qs
@@ -89,14 +89,31 @@ def check_in_list(*, actor: Actor, key_result: KeyResult) -> QuerySet[KeyResultC
     ).select_related("author__user")
 
 
-def goal_link_list(*, actor: Actor, goal_id: int | None = None) -> QuerySet[GoalLink]:
-    """Links of the deals the actor sees."""
+def goal_link_list(
+    *, actor: Actor, goal_id: int | None = None, kind: str | None = None
+) -> QuerySet[GoalLink]:
+    """Links of the deals and the targets the actor sees; ``kind``: opportunity or target."""
+    from saleshelm.performance.selectors.targets import target_list
+
     deals = opportunity_qs(actor=actor).order_by()
+    targets = target_list(actor=actor).order_by()
+    visible = Q(opportunity_id__in=deals.values("pk")) | Q(target_id__in=targets.values("pk"))
     qs = (
         GoalLink.objects.filter(organisation_id=actor.organisation_id)
-        .filter(opportunity_id__in=deals.values("pk"))
-        .select_related("goal", "opportunity__owner__user", "opportunity__stage")
+        .filter(visible)
+        .select_related(
+            "goal",
+            "opportunity__owner__user",
+            "opportunity__stage",
+            "target__member__user",
+            "target__team",
+            "target__territory",
+        )
     )
+    if kind == "opportunity":
+        qs = qs.filter(opportunity__isnull=False)
+    elif kind == "target":
+        qs = qs.filter(target__isnull=False)
     if goal_id is not None:
         qs = qs.filter(goal_id=goal_id)
     return qs.order_by("goal_id", "pk")

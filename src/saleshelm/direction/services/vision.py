@@ -464,7 +464,9 @@ def goal_link_opportunity(*, actor: Actor, goal: Goal, opportunity) -> GoalLink:
     link.goal = goal
     link.linked_by = actor if isinstance(actor, Membership) else None
     save_validated(
-        link, exclude=["organisation", "goal", "opportunity", "linked_by"], what="goal link"
+        link,
+        exclude=["organisation", "goal", "opportunity", "target", "linked_by"],
+        what="goal link",
     )
     audit_record(
         actor=actor,
@@ -476,17 +478,57 @@ def goal_link_opportunity(*, actor: Actor, goal: Goal, opportunity) -> GoalLink:
     return link
 
 
+def require_target_linker(actor: Actor, target) -> None:
+    """Whoever may set a target may say which goal it serves (performance's rule)."""
+    from saleshelm.performance.permissions import require_may_set_target
+
+    require_may_set_target(
+        actor, assignee_type=target.assignee_type, member_id=target.member_id, team=target.team
+    )
+
+
+@transaction.atomic
+def goal_link_target(*, actor: Actor, goal: Goal, target) -> GoalLink:
+    """Say which goal a target serves (moving it if it served another)."""
+    same_org(actor, goal, "goal")
+    same_org(actor, target, "target")
+    require_target_linker(actor, target)
+    if goal.status == GoalStatus.CANCELLED:
+        raise ApplicationError("this goal is cancelled", field="goal_id", code="cancelled")
+    link = GoalLink.objects.select_for_update().filter(target=target).first()
+    before = None if link is None else {"goal": link.goal_id}
+    if link is None:
+        link = GoalLink(organisation_id=actor.organisation_id, target=target)
+    elif link.goal_id == goal.pk:
+        return link
+    link.goal = goal
+    link.linked_by = actor if isinstance(actor, Membership) else None
+    save_validated(link, exclude=["organisation", "goal", "target", "linked_by"], what="goal link")
+    audit_record(
+        actor=actor,
+        action="goal_link.set",
+        obj=link,
+        before=before,
+        after={"goal": goal.pk, "target": target.pk},
+    )
+    return link
+
+
 @transaction.atomic
 def goal_link_delete(*, actor: Actor, link: GoalLink) -> None:
     same_org(actor, link, "link")
     if link.opportunity_id is not None:
         require_work_deal(actor, link.opportunity)
     else:
-        require_editor(actor)
+        require_target_linker(actor, link.target)
     audit_record(
         actor=actor,
         action="goal_link.delete",
         obj=link,
-        before={"goal": link.goal_id, "opportunity": link.opportunity_id},
+        before={
+            "goal": link.goal_id,
+            "opportunity": link.opportunity_id,
+            "target": link.target_id,
+        },
     )
     link.delete()
