@@ -1,0 +1,1 @@
+"""Reads of the incentives app, scoped by the actor."""
