@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 from django import template
 from django.http import QueryDict
@@ -42,3 +43,10 @@ def query_with(context, **changes) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def nfc(value) -> str:
+    """Composed Unicode: Django's own Vietnamese language name is stored decomposed, which
+    searches and copy-paste do not match against ordinary (composed) text."""
+    return unicodedata.normalize("NFC", str(value))
