@@ -47,7 +47,7 @@ from saleshelm.crm.models import Activity, Opportunity, StageKind
 from saleshelm.development import performance_link, providers
 from saleshelm.development.models import Signal, SignalRule, SignalSettings, SignalStatus
 from saleshelm.people.models import MemberProfile
-from saleshelm.tenancy.models import Organisation
+from saleshelm.tenancy.models import Membership, Organisation
 
 Key = tuple[int, str, int]
 Firing = dict[Key, dict[str, Any]]
@@ -63,6 +63,8 @@ class RuleContext:
     today: dt.date
     now: dt.datetime
     tz: dt.tzinfo
+    # Figures shared by rules within one run (the performance rows of the period).
+    cache: dict[Any, Any] = field(default_factory=dict)
 
     def day_start(self, day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day, dt.time.min, tzinfo=self.tz)
@@ -181,6 +183,21 @@ def rule_activity_drop(ctx: RuleContext) -> Firing | None:
     return out
 
 
+def _active_only(ctx: RuleContext, firing: Firing) -> Firing:
+    """Keep the keys whose subject is an active member (one query, cached for the run)."""
+    if not firing:
+        return firing
+    active = ctx.cache.get("active")
+    if active is None:
+        active = set(
+            Membership.objects.filter(
+                organisation_id=ctx.organisation.pk, is_active=True
+            ).values_list("pk", flat=True)
+        )
+        ctx.cache["active"] = active
+    return {k: v for k, v in firing.items() if k[0] in active}
+
+
 def _open_deals(ctx: RuleContext):
     return Opportunity.objects.filter(
         organisation_id=ctx.organisation.pk, stage__kind=StageKind.OPEN, owner__is_active=True
@@ -230,7 +247,11 @@ def rule_behind_pace(ctx: RuleContext) -> Firing | None:
     """Pacing (actual / expected to date) below 1 - X from day Y of the period."""
     s = ctx.settings
     rows = performance_link.pacing_by_member(
-        organisation=ctx.organisation, kind=s.pace_period, metric=s.pace_metric, today=ctx.today
+        organisation=ctx.organisation,
+        kind=s.pace_period,
+        metric=s.pace_metric,
+        today=ctx.today,
+        cache=ctx.cache,
     )
     if rows is None:
         return None
@@ -250,14 +271,14 @@ def rule_behind_pace(ctx: RuleContext) -> Firing | None:
                 "day": row.day_of_period,
                 "threshold": str(s.behind_pace_by),
             }
-    return out
+    return _active_only(ctx, out)
 
 
 def rule_low_coverage(ctx: RuleContext) -> Firing | None:
     """Open pipeline closing in the rest of the period below N × the remaining target."""
     s = ctx.settings
     rows = performance_link.coverage_by_member(
-        organisation=ctx.organisation, kind=s.pace_period, today=ctx.today
+        organisation=ctx.organisation, kind=s.pace_period, today=ctx.today, cache=ctx.cache
     )
     if rows is None:
         return None
@@ -273,7 +294,7 @@ def rule_low_coverage(ctx: RuleContext) -> Firing | None:
                 "remaining_target": str(row.remaining_target),
                 "threshold": str(s.coverage_below),
             }
-    return out
+    return _active_only(ctx, out)
 
 
 def rule_commitment_overdue(ctx: RuleContext) -> Firing | None:
@@ -287,16 +308,7 @@ def rule_commitment_overdue(ctx: RuleContext) -> Firing | None:
             organisation=ctx.organisation, today=ctx.today, settings=ctx.settings
         ):
             out[(row.subject_id, row.object_type, row.object_id)] = dict(row.detail)
-    if out:
-        active = set(
-            MemberProfile.objects.filter(
-                organisation_id=ctx.organisation.pk,
-                membership_id__in={k[0] for k in out},
-                membership__is_active=True,
-            ).values_list("membership_id", flat=True)
-        )
-        out = {k: v for k, v in out.items() if k[0] in active}
-    return out
+    return _active_only(ctx, out)
 
 
 RULES: dict[str, tuple[str, Callable[[RuleContext], Firing | None]]] = {
