@@ -87,3 +87,21 @@ def test_worker_with_the_immediate_backend_says_none_is_needed(capsys):
     code, _, err = run_cli(capsys, "worker")
     assert code == 1
     assert "no worker is needed" in one_line(err)
+
+
+def test_redis_worker_reports_an_unreachable_server_in_one_line(tmp_path):
+    from tests.core.helpers import one_line
+
+    # given the Redis backend pointed at a port where nothing listens, with a password
+    env = env_for(
+        str(tmp_path / "unused.sqlite3"),
+        SALESHELM_TASKS="redis",
+        SALESHELM_REDIS_URL="redis://:hunter2@127.0.0.1:1/0",
+    )
+    # when the worker starts
+    done = run_process(["worker", "--batch"], env)
+    # then it stops with one line that names the server but not the password
+    assert done.returncode == 1
+    line = one_line(done.stderr)
+    assert line.startswith("saleshelm: cannot reach Redis at 127.0.0.1:1")
+    assert "hunter2" not in line

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from typing import cast
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
@@ -80,6 +81,7 @@ class Command(SaleshelmCommand):
             unknown = [q for q in queues if q not in getattr(settings, "RQ_QUEUES", {})]
             if unknown:
                 raise CommandError(f"queue {unknown[0]!r} is not configured in RQ_QUEUES")
+            self._check_redis(queues)
             self.stdout.write(f"Redis (RQ) task worker on queues {', '.join(queues)}")
             self.stdout.flush()
             call_command(
@@ -93,6 +95,19 @@ class Command(SaleshelmCommand):
             )
             return
         raise CommandError(f"no worker is known for the task backend {kind}")
+
+    def _check_redis(self, queues: list[str]) -> None:
+        import django_rq
+        from redis.exceptions import RedisError
+
+        for queue in queues:
+            try:
+                django_rq.get_connection(queue).ping()
+            except RedisError as exc:
+                url = urlsplit(settings.RQ_QUEUES[queue].get("URL", ""))
+                where = url.hostname or "the configured server"  # never print a password
+                where += f":{url.port}" if url.port else ""
+                raise CommandError(f"cannot reach Redis at {where} ({exc})") from None
 
     def _queues(self, raw: str | None) -> list[str]:
         if raw:
