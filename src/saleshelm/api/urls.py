@@ -27,6 +27,7 @@ ROUTERS = [
     ("saleshelm.crm.api", "router"),
     ("saleshelm.performance.api", "router"),
     ("saleshelm.tenancy.api", "audit_router"),
+    ("saleshelm.incentives.api", "router"),
     ("saleshelm.development.api", "router"),
 ]
 
