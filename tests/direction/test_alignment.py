@@ -94,7 +94,9 @@ def test_unknown_metric_is_refused(world, sales_goal):
 def test_manual_key_result_check_ins(world, sales_goal):
     kr = KeyResultFactory(goal=sales_goal, start_value=0, target_value=40, name="Case studies")
     # the goal's owner (director) and editors check in; a rep who does not own it may not
-    services.check_in_create(actor=world.director, key_result=kr, value=10, date=dt.date(2026, 7, 5))
+    services.check_in_create(
+        actor=world.director, key_result=kr, value=10, date=dt.date(2026, 7, 5)
+    )
     services.check_in_create(
         actor=world.director, key_result=kr, value=30, note="Two more", date=dt.date(2026, 8, 1)
     )
@@ -108,9 +110,7 @@ def test_manual_key_result_check_ins(world, sales_goal):
         Decimal("0.7500"),
     )
     # a rep checks in on their own member goal's key result
-    own = GoalFactory(
-        parent=sales_goal, owner=world.rep, level=GoalLevel.MEMBER, period="2026-Q3"
-    )
+    own = GoalFactory(parent=sales_goal, owner=world.rep, level=GoalLevel.MEMBER, period="2026-Q3")
     own_kr = KeyResultFactory(goal=own, start_value=0, target_value=4)
     services.check_in_create(actor=world.rep, key_result=own_kr, value=1)
     # and so does their manager; another team's manager may not
@@ -237,7 +237,9 @@ def test_line_of_sight_from_vision_to_this_weeks_work(world):
     own = GoalFactory(
         parent=north_goal, level=GoalLevel.MEMBER, owner=world.rep, title="An: 12 stores"
     )
-    GoalFactory(parent=sales, level=GoalLevel.TEAM, team=world.other_rep.profile.team, title="South")
+    GoalFactory(
+        parent=sales, level=GoalLevel.TEAM, team=world.other_rep.profile.team, title="South"
+    )
     today = dt.date.today()
     open_deal = deal(world.rep, "1200", close_date=today + dt.timedelta(days=20))
     link(own, open_deal)

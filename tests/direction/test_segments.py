@@ -73,7 +73,10 @@ def test_country_and_custom_conditions(world):
 def test_leads_use_their_own_fields_and_once_converted_their_account(world):
     org = world.org
     services.segment_create(
-        actor=world.director, name="Partners", priority=1, custom=[{"key": "source", "value": "Partner"}]
+        actor=world.director,
+        name="Partners",
+        priority=1,
+        custom=[{"key": "source", "value": "Partner"}],
     )
     services.segment_create(actor=world.director, name="Banks", priority=2, industries=["Banking"])
     partner = lead(org, source="partner")
@@ -90,7 +93,9 @@ def test_leads_use_their_own_fields_and_once_converted_their_account(world):
 def test_changing_a_rule_reclassifies_in_the_same_transaction(world):
     # given a segment on Retail and classified accounts
     org = world.org
-    seg = services.segment_create(actor=world.director, name="Retail", priority=1, industries=["Retail"])
+    seg = services.segment_create(
+        actor=world.director, name="Retail", priority=1, industries=["Retail"]
+    )
     shop = account(org, industry="Retail")
     bank = account(org, industry="Banking")
     services.segments_reclassify(actor=world.director)
@@ -99,9 +104,7 @@ def test_changing_a_rule_reclassifies_in_the_same_transaction(world):
     services.segment_update(actor=world.director, segment=seg, industries=["Banking"])
     # then the fits follow at once, and the change is audited
     assert fit(shop) == (None, "") and fit(bank) == ("Retail", "A")
-    actions = list(
-        AuditEntry.objects.filter(organisation=org).values_list("action", flat=True)
-    )
+    actions = list(AuditEntry.objects.filter(organisation=org).values_list("action", flat=True))
     assert "segment.update" in actions and actions.count("segments.reclassify") == 3
     # when a second, higher-priority segment appears, the first drops to B
     services.segment_create(actor=world.director, name="Banks", priority=1, industries=["Banking"])
@@ -126,7 +129,9 @@ def test_segment_rules_are_validated(world):
         services.segment_create(actor=world.director, name="Empty")
     assert exc.value.code == "no_condition"
     with pytest.raises(ApplicationError):
-        services.segment_create(actor=world.director, name="Bad", employees_min=500, employees_max=10)
+        services.segment_create(
+            actor=world.director, name="Bad", employees_min=500, employees_max=10
+        )
     with pytest.raises(ApplicationError) as exc:
         services.segment_create(
             actor=world.director, name="Bad key", custom=[{"key": "password", "value": "x"}]
@@ -149,10 +154,22 @@ def test_report_by_segment(world):
     services.segments_reclassify(actor=world.director)
     day = dt.date(2026, 8, 10)
     deal(world.rep, "1000", close_date=day, account=shop)  # open
-    deal(world.rep, "400", kind=StageKind.WON, close_date=day, account=shop,
-         created_date=day - dt.timedelta(days=20))
-    deal(world.rep, "600", kind=StageKind.WON, close_date=day, account=shop,
-         created_date=day - dt.timedelta(days=40))
+    deal(
+        world.rep,
+        "400",
+        kind=StageKind.WON,
+        close_date=day,
+        account=shop,
+        created_date=day - dt.timedelta(days=20),
+    )
+    deal(
+        world.rep,
+        "600",
+        kind=StageKind.WON,
+        close_date=day,
+        account=shop,
+        created_date=day - dt.timedelta(days=40),
+    )
     deal(world.rep, "900", kind=StageKind.LOST, close_date=day, account=shop)
     deal(world.rep, "700", kind=StageKind.LOST, close_date=day, account=bank)
     deal(world.rep, "5000", close_date=day, account=bank)

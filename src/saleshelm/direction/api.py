@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from saleshelm.api.schemas import ERRORS, Ref
@@ -35,7 +35,7 @@ Value = Field(..., max_digits=20, decimal_places=4)
 Weight = Field(None, gt=0, le=1000, max_digits=9, decimal_places=4)
 PeriodKey = Field(..., min_length=4, max_length=16)
 Level = Literal["organisation", "sales", "team", "member"]
-Status = Literal["active", "achieved", "missed", "cancelled"]
+GoalStatusIn = Literal["active", "achieved", "missed", "cancelled"]
 Source = Literal["metric", "manual"]
 Scope = Literal["organisation", "team", "member"]
 ShortList = Field(default_factory=list, max_length=30)
@@ -271,7 +271,7 @@ class GoalFilters(Schema):
     parent_id: int | None = None
     owner_id: int | None = None
     team_id: int | None = None
-    status: Status | None = None
+    status: GoalStatusIn | None = None
     at_risk: bool | None = None
 
 
@@ -284,7 +284,7 @@ class GoalIn(Schema):
     team_id: int | None = None
     description: str = Field("", max_length=5000)
     weight: Decimal | None = Weight
-    status: Status = "active"
+    status: GoalStatusIn = "active"
 
 
 class GoalPatch(Schema):
@@ -296,7 +296,7 @@ class GoalPatch(Schema):
     team_id: int | None = None
     description: str | None = Field(None, max_length=5000)
     weight: Decimal | None = Weight
-    status: Status | None = None
+    status: GoalStatusIn | None = None
 
 
 def _goal_node(actor, goal_id: int):
@@ -365,7 +365,7 @@ def create_goal(request, payload: GoalIn):
         status=payload.status,
         **refs,
     )
-    return 201, _goal_node(actor, goal.pk)
+    return Status(201, _goal_node(actor, goal.pk))
 
 
 @router.patch("/goals/{id}", response={200: GoalOut, **ERRORS})
@@ -447,7 +447,7 @@ def create_key_result(request, id: int, payload: KeyResultIn):
         **data,
         **_kr_refs(actor, payload, {"scope_team_id", "scope_member_id"}),
     )
-    return 201, _kr_view(actor, kr.pk)
+    return Status(201, _kr_view(actor, kr.pk))
 
 
 @router.get("/key-results/{id}", response={200: KeyResultOut, **ERRORS})
@@ -486,7 +486,7 @@ def delete_key_result(request, id: int):
     actor = request.auth
     kr = vision_selectors.access_key_result(actor=actor, id=id)
     services.key_result_delete(actor=actor, key_result=kr)
-    return 204, None
+    return Status(204, None)
 
 
 class CheckInOut(Schema):
@@ -523,7 +523,7 @@ def create_check_in(request, id: int, payload: CheckInIn):
     check_in = services.check_in_create(
         actor=actor, key_result=kr, value=payload.value, note=payload.note, date=payload.date
     )
-    return 201, check_in
+    return Status(201, check_in)
 
 
 # --- alignment, contribution, line of sight ----------------------------------------------------
@@ -808,7 +808,7 @@ def create_goal_link(request, payload: GoalLinkIn):
         target = access_target(actor=actor, id=payload.target_id)
         goal = vision_selectors.access_goal(actor=actor, id=payload.goal_id)
         link = services.goal_link_target(actor=actor, goal=goal, target=target)
-    return 201, link
+    return Status(201, link)
 
 
 @router.delete("/goal-links/{id}", response={204: None, **ERRORS})
@@ -816,7 +816,7 @@ def delete_goal_link(request, id: int):
     actor = request.auth
     link = vision_selectors.access_goal_link(actor=actor, id=id)
     services.goal_link_delete(actor=actor, link=link)
-    return 204, None
+    return Status(204, None)
 
 
 # --- mission and values ------------------------------------------------------------------------
@@ -870,7 +870,7 @@ def get_value(request, id: int):
 
 @router.post("/values", response={201: ValueOut, **ERRORS})
 def create_value(request, payload: ValueIn):
-    return 201, services.value_create(actor=request.auth, **payload.dict())
+    return Status(201, services.value_create(actor=request.auth, **payload.dict()))
 
 
 @router.put("/values/{id}", response={200: ValueOut, **ERRORS})
@@ -883,7 +883,7 @@ def replace_value(request, id: int, payload: ValueIn):
 def delete_value(request, id: int):
     value = strategy_selectors.access_value(actor=request.auth, id=id)
     services.value_delete(actor=request.auth, value=value)
-    return 204, None
+    return Status(204, None)
 
 
 # --- offerings and competitors -----------------------------------------------------------------
@@ -930,7 +930,7 @@ def create_offering(request, payload: OfferingIn):
     offering = services.offering_create(
         actor=actor, product_categories=_categories(actor, payload.product_category_ids), **data
     )
-    return 201, strategy_selectors.access_offering(actor=actor, id=offering.pk)
+    return Status(201, strategy_selectors.access_offering(actor=actor, id=offering.pk))
 
 
 @router.put("/offerings/{id}", response={200: OfferingOut, **ERRORS})
@@ -951,7 +951,7 @@ def replace_offering(request, id: int, payload: OfferingIn):
 def delete_offering(request, id: int):
     offering = strategy_selectors.access_offering(actor=request.auth, id=id)
     services.offering_delete(actor=request.auth, offering=offering)
-    return 204, None
+    return Status(204, None)
 
 
 class CompetitorOut(Schema):
@@ -1015,7 +1015,7 @@ def get_competitor(request, id: int):
 
 @router.post("/competitors", response={201: CompetitorOut, **ERRORS})
 def create_competitor(request, payload: CompetitorIn):
-    return 201, services.competitor_create(actor=request.auth, **payload.dict())
+    return Status(201, services.competitor_create(actor=request.auth, **payload.dict()))
 
 
 @router.put("/competitors/{id}", response={200: CompetitorOut, **ERRORS})
@@ -1028,7 +1028,7 @@ def replace_competitor(request, id: int, payload: CompetitorIn):
 def delete_competitor(request, id: int):
     competitor = strategy_selectors.access_competitor(actor=request.auth, id=id)
     services.competitor_delete(actor=request.auth, competitor=competitor)
-    return 204, None
+    return Status(204, None)
 
 
 class CompetitorLinkOut(Schema):
@@ -1063,7 +1063,7 @@ def create_competitor_link(request, payload: CompetitorLinkIn):
     link = services.opportunity_competitor_add(
         actor=actor, opportunity=opportunity, competitor=competitor, note=payload.note
     )
-    return 201, link
+    return Status(201, link)
 
 
 @router.delete("/competitor-links/{id}", response={204: None, **ERRORS})
@@ -1071,7 +1071,7 @@ def delete_competitor_link(request, id: int):
     actor = request.auth
     link = strategy_selectors.access_competitor_link(actor=actor, id=id)
     services.opportunity_competitor_remove(actor=actor, link=link)
-    return 204, None
+    return Status(204, None)
 
 
 # --- segments ------------------------------------------------------------------------------
@@ -1267,7 +1267,7 @@ def _segment_data(payload, fields: set[str] | None = None) -> dict:
 def create_segment(request, payload: SegmentIn):
     actor = request.auth
     segment = services.segment_create(actor=actor, **_segment_data(payload))
-    return 201, _segments_out(actor, [segment])[0]
+    return Status(201, _segments_out(actor, [segment])[0])
 
 
 @router.patch("/segments/{id}", response={200: SegmentOut, **ERRORS})
@@ -1284,4 +1284,4 @@ def delete_segment(request, id: int):
     actor = request.auth
     segment = segment_selectors.access_segment(actor=actor, id=id)
     services.segment_delete(actor=actor, segment=segment)
-    return 204, None
+    return Status(204, None)

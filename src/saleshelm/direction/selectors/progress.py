@@ -177,7 +177,9 @@ def _key_result_views(
         if kr.source == KeyResultSource.METRIC:
             measure = _measure(kr, key)
         else:
-            view.current = getattr(kr, "latest_value", None)
+            latest = getattr(kr, "latest_value", None)
+            # A subquery's decimal comes back unscaled on SQLite: give it the column's scale.
+            view.current = None if latest is None else Decimal(latest).quantize(PLACES)
             view.as_of = getattr(kr, "latest_date", None)
         views.append((view, measure))
     wanted = [m for _, m in views if m is not None]
