@@ -24,6 +24,7 @@ install_error_handlers(api)
 ROUTERS = [
     ("saleshelm.tenancy.api", "router"),
     ("saleshelm.people.api", "router"),
+    ("saleshelm.direction.api", "router"),
     ("saleshelm.crm.api", "router"),
     ("saleshelm.performance.api", "router"),
     ("saleshelm.tenancy.api", "audit_router"),
