@@ -131,3 +131,36 @@ def test_a_failing_enqueue_is_reported_and_retried(registry, monkeypatch):
     assert done["test.broken"].error
     assert not ScheduledRun.objects.filter(job="test.broken").exists()
     assert runs("fine") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduler_process_enqueues_then_stops_on_sigterm():
+    import signal
+    import subprocess
+    import time
+
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.core.helpers import SALESHELM, env_for
+
+    # given `saleshelm scheduler` running as its own process with the database backend
+    env = env_for(connection.settings_dict["NAME"], SALESHELM_TASKS="database")
+    proc = subprocess.Popen(
+        [str(SALESHELM), "scheduler"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        # when it has had time to make its first pass
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            if ScheduledRun.objects.filter(job="tenancy.clear_expired_sessions").exists():
+                break
+            time.sleep(0.3)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    # then it queued the session clean-up for the worker, and stopped cleanly
+    assert proc.returncode == 0, err.decode()
+    assert "Scheduler stopped." in out.decode()
+    queued = DBTaskResult.objects.filter(task_path="saleshelm.tenancy.tasks.clear_expired_sessions")
+    assert queued.count() == 1 and queued.get().status == "READY"

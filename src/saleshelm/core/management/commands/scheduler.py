@@ -36,14 +36,12 @@ class Command(SaleshelmCommand):
                     f"  {job.task_path}"
                 )
             return
-        failures = self._pass(quiet_when_idle=not opts["once"])
         if opts["once"]:
-            if failures:
-                self.stderr.write(f"saleshelm: {failures} job(s) could not be enqueued")
+            if self._pass(quiet_when_idle=False):
+                self.stderr.write("saleshelm: some jobs could not be enqueued (see above)")
                 raise SystemExit(1)
             return
         self.stdout.write(f"Scheduler running {len(jobs)} jobs; Ctrl+C to stop.")
-        self.stdout.flush()
         stop = {"now": False}
 
         def _stop(signum, frame):
@@ -51,6 +49,7 @@ class Command(SaleshelmCommand):
 
         signal.signal(signal.SIGINT, _stop)
         signal.signal(signal.SIGTERM, _stop)
+        self._pass()
         while not stop["now"]:
             wake = scheduler.next_wakeup()
             delay = MAX_SLEEP_SECONDS
