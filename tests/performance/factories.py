@@ -96,25 +96,35 @@ class TargetFactory(factory.django.DjangoModelFactory):
     )
     metric = "revenue"
     period_key = factory.LazyAttribute(
-        lambda o: parse_period(o.period, fiscal_start_month=o.organisation.fiscal_year_start_month).key
+        lambda o: (
+            parse_period(o.period, fiscal_start_month=o.organisation.fiscal_year_start_month).key
+        )
     )
     period_kind = factory.LazyAttribute(
-        lambda o: parse_period(o.period, fiscal_start_month=o.organisation.fiscal_year_start_month).kind
+        lambda o: (
+            parse_period(o.period, fiscal_start_month=o.organisation.fiscal_year_start_month).kind
+        )
     )
     start = factory.LazyAttribute(
-        lambda o: parse_period(o.period, fiscal_start_month=o.organisation.fiscal_year_start_month).start
+        lambda o: (
+            parse_period(o.period, fiscal_start_month=o.organisation.fiscal_year_start_month).start
+        )
     )
     end = factory.LazyAttribute(
-        lambda o: parse_period(o.period, fiscal_start_month=o.organisation.fiscal_year_start_month).end
+        lambda o: (
+            parse_period(o.period, fiscal_start_month=o.organisation.fiscal_year_start_month).end
+        )
     )
     assignee_type = factory.LazyAttribute(
-        lambda o: AssigneeType.MEMBER
-        if o.member
-        else AssigneeType.TEAM
-        if o.team
-        else AssigneeType.TERRITORY
-        if o.territory
-        else AssigneeType.PRODUCT_CATEGORY
+        lambda o: (
+            AssigneeType.MEMBER
+            if o.member
+            else AssigneeType.TEAM
+            if o.team
+            else AssigneeType.TERRITORY
+            if o.territory
+            else AssigneeType.PRODUCT_CATEGORY
+        )
     )
     assignee_key = factory.LazyAttribute(
         lambda o: assignee_key(

@@ -22,7 +22,12 @@ def _month(day: dt.date) -> dt.date:
 def credited_by_member_month(organisation) -> dict[tuple[int, dt.date, int | None], dict]:
     """{(member, month, category): {"revenue", "gross_margin", "units", "line_count"}}."""
     out: dict = defaultdict(
-        lambda: {"revenue": Decimal(0), "gross_margin": Decimal(0), "units": Decimal(0), "line_count": 0}
+        lambda: {
+            "revenue": Decimal(0),
+            "gross_margin": Decimal(0),
+            "units": Decimal(0),
+            "line_count": 0,
+        }
     )
     lines = OrderLine.objects.filter(organisation=organisation).prefetch_related("splits")
     for line in lines:

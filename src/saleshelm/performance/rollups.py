@@ -280,7 +280,7 @@ def rollups_refresh(organisation_id: int, *, sweep: bool = False) -> RefreshResu
             **({"rebuilt_at": now} if rebuilt else {}),
         )
     if months:
-        log.info("rollup refresh org=%s months=%s", organisation_id, [str(m) for m in months])
+        log.debug("rollup refresh org=%s months=%s", organisation_id, [str(m) for m in months])
     return RefreshResult(organisation_id, months=tuple(months), rebuilt=rebuilt)
 
 

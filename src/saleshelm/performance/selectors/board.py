@@ -293,15 +293,37 @@ class Board:
             category_ids,
         )
         if key not in self._actuals:
-            # An aggregate for the whole organisation answers any subset too.
-            wider = (metric.key, period.start, period.end, None, category_ids)
-            if wider in self._actuals:
-                return self._actuals[wider]
+            # An aggregate over a wider set of members (or all) answers any subset too.
+            for (k, s, e, members, cats), found in self._actuals.items():
+                if (k, s, e, cats) != (metric.key, period.start, period.end, category_ids):
+                    continue
+                if members is None or (member_ids is not None and member_ids <= members):
+                    return found
             if metric.source == "rollup":
                 self.ensure_fresh()
             q = self.metric_query(period, member_ids=member_ids, category_ids=category_ids)
             self._actuals[key] = metric.compute(q)
         return self._actuals[key]
+
+    def prefetch_targets(self, period: Period, assignee_type: str) -> None:
+        """Read the targets of every metric for the period in one query (scorecards)."""
+        from saleshelm.performance.metrics import all_metrics
+        from saleshelm.performance.selectors.targets import targets_by_assignee
+
+        grouped = targets_by_assignee(
+            organisation_id=self.organisation_id,
+            metric=None,
+            assignee_type=assignee_type,
+            start=period.start,
+            end=period.end,
+        )
+        for metric in all_metrics():
+            key = (metric.key, period.start, period.end, assignee_type, None)
+            self._targets[key] = {
+                assignee: [t for t in targets if t.metric == metric.key]
+                for assignee, targets in grouped.items()
+                if any(t.metric == metric.key for t in targets)
+            }
 
     def targets(
         self, metric: Metric, period: Period, assignee_type: str, *, category_id: int | None = None

@@ -49,6 +49,7 @@ def scorecards(
     members = _members(board, member_id)
     ids = {m.id for m in members}
     assert board.today is not None
+    board.prefetch_targets(p, "member")
     per_metric: list[tuple[Metric, dict[int, Figures]]] = []
     for metric in all_metrics():
         actuals = board.actuals(metric, p, member_ids=ids)

@@ -70,23 +70,25 @@ def access_target(*, actor: Actor, id: int, for_update: bool = False) -> Target:
 def targets_by_assignee(
     *,
     organisation_id: int,
-    metric: str,
+    metric: str | None,
     assignee_type: str,
     start: dt.date,
     end: dt.date,
     category_id: int | None = None,
     assignee_ids: set[int] | None = None,
 ) -> dict[int, list[Target]]:
-    """Per assignee: its targets overlapping [start, end] (one query); turn them into figures
-    with ``distribution.period_months`` or ``distribution.level_target``."""
+    """Per assignee: its targets overlapping [start, end] (one query; every metric when
+    ``metric`` is None); turn them into figures with ``distribution.period_months`` or
+    ``distribution.level_target``."""
     field = ASSIGNEE_FIELD[assignee_type]
     qs = Target.objects.filter(
         organisation_id=organisation_id,
-        metric=metric,
         assignee_type=assignee_type,
         start__lte=end,
         end__gte=start,
     )
+    if metric is not None:
+        qs = qs.filter(metric=metric)
     if assignee_type == "product_category":
         qs = qs.filter(product_category_id__isnull=False)
     else:
@@ -99,7 +101,7 @@ def targets_by_assignee(
         qs = qs.filter(**{f"{field}__in": sorted(assignee_ids)})
     grouped: dict[int, list[Target]] = defaultdict(list)
     for t in qs.only(
-        field, "period_key", "start", "end", "value", "distribution", "weights"
+        field, "metric", "period_key", "start", "end", "value", "distribution", "weights"
     ).order_by():
         grouped[getattr(t, field)].append(t)
     return dict(grouped)
