@@ -101,11 +101,17 @@ def _describe_char(char: str) -> str:
     return {"\t": str(_("a tab")), "\r": str(_("a carriage return"))}.get(char, f"'{char}'")
 
 
+_SPECIAL_START = FORMULA_START | {"'"}
+
+
 def _text_parser(col: Column) -> Callable[[str], Any]:
     limit = col.max_length
 
     def parse(raw: str):
-        value = clean_text(raw)
+        value = raw.strip(" \u00a0")
+        if not value or value.isspace():
+            return None
+        value = clean_text(value) if value[0] in _SPECIAL_START else value.rstrip()
         if value is not None and len(value) > limit:
             raise CellError(str(_("longer than %(n)s characters")) % {"n": limit})
         return value
@@ -132,7 +138,7 @@ def _phone_parser(col: Column) -> Callable[[str], Any]:
 
     def parse(raw: str):
         value = raw.strip(" \u00a0")
-        if not value:
+        if not value or value.isspace():
             return None
         ok = value if value[0] == "+" and _PHONE.fullmatch(value) else clean_text(value)
         if ok is not None and len(ok) > limit:
@@ -205,10 +211,10 @@ def parse_plain_decimal(value: str, places: int) -> Decimal:
                 str(_("not a number: write decimals with '.' and no thousands separator"))
             )
         raise CellError(str(_("not a number")))
-    number = Decimal(value)
-    if number.as_tuple().exponent < -places:  # type: ignore[operator]
+    dot = value.find(".")
+    if dot >= 0 and len(value) - dot - 1 > places and len(value.rstrip("0")) - dot - 1 > places:
         raise CellError(str(_("more than %(n)s decimals")) % {"n": places})
-    return number
+    return Decimal(value)
 
 
 def _decimal_parser(col: Column) -> Callable[[str], Any]:
@@ -221,7 +227,7 @@ def _decimal_parser(col: Column) -> Callable[[str], Any]:
         if not value:
             return None
         number = parse_plain_decimal(value, places)
-        if abs(number) >= limit:
+        if len(value) > 15 and abs(number) >= limit:
             raise CellError(str(_("too large")))
         return _check_range(col, number) if has_range else number
 
@@ -251,9 +257,12 @@ def _int_parser(col: Column) -> Callable[[str], Any]:
         value = raw.strip()
         if not value:
             return None
-        if not _INT.fullmatch(value):
+        if value.isdigit() and value.isascii():
+            number = int(value)
+        elif _INT.fullmatch(value):
+            number = int(value.split(".", 1)[0])
+        else:
             raise CellError(str(_("not a whole number")))
-        number = int(value.split(".", 1)[0])
         if abs(number) > 2_000_000_000:
             raise CellError(str(_("too large")))
         return _check_range(col, number)

