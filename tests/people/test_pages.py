@@ -39,10 +39,18 @@ def _pages(world) -> dict[str, str]:
 def _snapshot(world) -> tuple:
     """Everything a refused form could have changed."""
     return (
-        list(Team.objects.order_by("pk").values_list("pk", "name", "parent_id", "manager_id", "path")),
+        list(
+            Team.objects.order_by("pk").values_list("pk", "name", "parent_id", "manager_id", "path")
+        ),
         list(
             MemberProfile.objects.order_by("pk").values_list(
-                "pk", "title", "team_id", "territory_id", "role_profile_id", "start_date", "strengths"
+                "pk",
+                "title",
+                "team_id",
+                "territory_id",
+                "role_profile_id",
+                "start_date",
+                "strengths",
             )
         ),
         AuditEntry.objects.count(),
@@ -106,8 +114,17 @@ def test_member_page_shows_placement_strengths_and_manager_chain(world, web_clie
         strengths=["Negotiation", "Demos to CFOs"],
     )
     body = web_client(world.other_rep).get(f"/people/members/{world.rep.pk}/").content.decode()
-    for text in ["Nguyễn Văn An", "Senior AE", "North", "North VN", "Field AE", "Negotiation",
-                 "Demos to CFOs", "Mai Manager", "March 4, 2024"]:
+    for text in [
+        "Nguyễn Văn An",
+        "Senior AE",
+        "North",
+        "North VN",
+        "Field AE",
+        "Negotiation",
+        "Demos to CFOs",
+        "Mai Manager",
+        "March 4, 2024",
+    ]:
         assert text in body, text
 
 
@@ -126,9 +143,17 @@ def test_my_role_shows_the_role_profile_team_and_manager(world, web_client):
     )
     member_profile_update(actor=system, membership=world.rep, role_profile=role_profile)
     body = web_client(world.rep).get("/people/my-role/").content.decode()
-    for text in ["Inside Sales", "Turn inbound interest", "Call every new lead within a day",
-                 "Keep lead status current", "Meetings booked", "meetings", "10 a week",
-                 "North", "Mai Manager"]:
+    for text in [
+        "Inside Sales",
+        "Turn inbound interest",
+        "Call every new lead within a day",
+        "Keep lead status current",
+        "Meetings booked",
+        "meetings",
+        "10 a week",
+        "North",
+        "Mai Manager",
+    ]:
         assert text in body, text
 
 
@@ -225,7 +250,9 @@ def _count_queries(client: Client, url: str) -> int:
 
 
 @pytest.mark.parametrize("url", ["/people/members/", "/people/teams/", "/"])
-def test_query_count_does_not_grow_with_members(world, web_client, django_assert_max_num_queries, url):
+def test_query_count_does_not_grow_with_members(
+    world, web_client, django_assert_max_num_queries, url
+):
     # given an organisation with 5 more members, then with 50 more (and more teams)
     client = web_client(world.director)
     _grow(world, 5)
@@ -332,7 +359,9 @@ def test_admin_and_director_edit_a_members_placement(world, web_client, role):
     assert profile.territory_id == territory.pk
     assert profile.role_profile_id == role_profile.pk
     assert profile.start_date == dt.date(2025, 1, 6)
-    assert AuditEntry.objects.filter(action="member_profile.update", object_id=str(world.rep.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="member_profile.update", object_id=str(world.rep.pk)
+    ).exists()
 
 
 def test_placement_form_refuses_another_organisations_team(world, web_client):
@@ -420,7 +449,9 @@ def test_other_organisation_ids_answer_404(world, web_client):
         f"/people/members/{beta_member.pk}/about/",
     ]:
         assert admin.get(url).status_code == 404, url
-        assert admin.post(url, {"name": "x", "title": "x", "strengths": "x"}).status_code == 404, url
+        assert admin.post(url, {"name": "x", "title": "x", "strengths": "x"}).status_code == 404, (
+            url
+        )
     assert _snapshot(world) == before
     # missing ids answer the same
     assert admin.get("/people/teams/999999/").status_code == 404
@@ -453,8 +484,10 @@ def test_people_pages_in_vietnamese(world, web_client):
 
 def test_vietnamese_dates_use_the_locale(world, web_client):
     MemberProfile.objects.filter(pk=world.rep.pk).update(start_date=dt.date(2024, 3, 4))
-    body = web_client(world.rep).get(
-        f"/people/members/{world.rep.pk}/", HTTP_ACCEPT_LANGUAGE="vi"
-    ).content.decode()
+    body = (
+        web_client(world.rep)
+        .get(f"/people/members/{world.rep.pk}/", HTTP_ACCEPT_LANGUAGE="vi")
+        .content.decode()
+    )
     assert "March 4, 2024" not in body
     assert "2024" in body and "tháng 3" in body

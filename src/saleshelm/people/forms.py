@@ -105,7 +105,7 @@ class MemberPlacementForm(ServiceForm):
     territory = TreeChoiceField(
         label=_("Territory"), queryset=None, required=False, empty_label=_("No territory")
     )
-    role_profile = forms.ModelChoiceField(
+    role_profile: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Role profile"),
         queryset=None,
         required=False,

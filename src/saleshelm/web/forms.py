@@ -24,7 +24,9 @@ class LoginForm(forms.Form):
     )
 
     error_messages = {
-        "invalid_login": _("That email and password do not match an account. Check both and try again."),
+        "invalid_login": _(
+            "That email and password do not match an account. Check both and try again."
+        ),
         "inactive": AuthenticationForm.error_messages["inactive"],
     }
 
@@ -42,7 +44,9 @@ class LoginForm(forms.Form):
         if email and password:
             self.user_cache = authenticate(self.request, email=email, password=password)
             if self.user_cache is None:
-                raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+                raise forms.ValidationError(
+                    self.error_messages["invalid_login"], code="invalid_login"
+                )
             if not self.user_cache.is_active:
                 raise forms.ValidationError(self.error_messages["inactive"], code="inactive")
         return self.cleaned_data
