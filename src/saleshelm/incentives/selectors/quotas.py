@@ -1,37 +1,29 @@
-"""Quotas for ``"quota": "target"``: each member's own target of a metric for a period.
+"""Quotas for ``"quota": "target"``: each member's own target of a metric over a period.
 
-The targets belong to the performance app (``performance.Target``, assignee type
-``member``, no product category). One query answers every member, metric and period a
-commission run needs.
+The targets belong to the performance app; its selector ``member_target_totals`` answers
+every member of the organisation for one metric and span in one query, spreading longer
+targets over their months (a yearly target covers a quarter with its distribution). One
+call per (metric, measurement period) a run needs, whatever the number of members.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Q
-
 
 def member_targets(
-    *, organisation_id: int, wanted: Iterable[tuple[str, str]]
+    *, organisation_id: int, wanted: Iterable[tuple[str, str, dt.date, dt.date]]
 ) -> dict[tuple[int, str, str], Decimal]:
-    """``{(member id, metric, period key): target value}`` for the (metric, period) pairs."""
-    pairs = sorted(set(wanted))
-    if not pairs:
-        return {}
-    from saleshelm.performance.models import AssigneeType, Target
+    """``{(member id, metric, period key): target}`` for (metric, period key, start, end)."""
+    from saleshelm.performance.selectors.targets import member_target_totals
 
-    match = Q()
-    for metric, period_key in pairs:
-        match |= Q(metric=metric, period_key=period_key)
-    rows = (
-        Target.objects.filter(
-            organisation_id=organisation_id,
-            assignee_type=AssigneeType.MEMBER,
-            product_category__isnull=True,
+    out: dict[tuple[int, str, str], Decimal] = {}
+    for metric, key, start, end in sorted(set(wanted)):
+        totals = member_target_totals(
+            organisation_id=organisation_id, metric=metric, start=start, end=end
         )
-        .filter(match)
-        .values_list("member_id", "metric", "period_key", "value")
-    )
-    return {(member_id, metric, key): value for member_id, metric, key, value in rows}
+        for member_id, value in totals.items():
+            out[(member_id, metric, key)] = value
+    return out

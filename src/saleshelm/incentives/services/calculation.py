@@ -21,11 +21,11 @@ import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Max, Q
 
 from saleshelm.core.errors import ApplicationError, Conflict
@@ -53,7 +53,6 @@ from saleshelm.incentives.selectors.quotas import member_targets
 from saleshelm.tenancy.models import Organisation
 
 ZERO = Decimal(0)
-WRITE_BATCH = 2000
 UNITS_PLACES = 4
 CANCELLING = ("cancelled", "returned")
 
@@ -623,7 +622,7 @@ class RunCalculation:
         ]:
             for comp in plan.components:
                 if comp.quota == "target":
-                    quotas_wanted.add((comp.basis, w.measure_key))
+                    quotas_wanted.add((comp.basis, w.measure_key, w.measure_start, w.measure_end))
         self.targets = member_targets(organisation_id=self.org.pk, wanted=quotas_wanted)
         currencies = {j.plan.currency for j in jobs} | {
             self.plans_by_version[p.version_id].currency for p in recompute
@@ -930,9 +929,60 @@ def _credit_rows(org_id: int, statement_id: int, result: e.StatementResult) -> l
     ]
 
 
+def insert_many(model, objs: list) -> None:
+    """One ``executemany`` INSERT for any number of rows: a single statement whatever the
+    number of members (Django's ``bulk_create`` splits at 999 parameters on SQLite)."""
+    if not objs:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    conn = connections[router.db_for_write(model)]
+    columns = ", ".join(conn.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    # Table and column names come from the model, values are parameters.
+    table = conn.ops.quote_name(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+    params = [[f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields] for obj in objs]
+    with conn.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def update_many(model, objs: list, names: list[str]) -> None:
+    """One ``executemany`` UPDATE ... WHERE id = %s for any number of rows."""
+    if not objs:
+        return
+    fields = [model._meta.get_field(n) for n in names]
+    conn = connections[router.db_for_write(model)]
+    sets = ", ".join(f"{conn.ops.quote_name(f.column)} = %s" for f in fields)
+    pk = model._meta.pk
+    table = conn.ops.quote_name(model._meta.db_table)
+    sql = f"UPDATE {table} SET {sets} WHERE {conn.ops.quote_name(pk.column)} = %s"  # noqa: S608
+    params = [
+        [f.get_db_prep_save(f.pre_save(obj, False), conn) for f in fields]
+        + [pk.get_db_prep_value(obj.pk, conn)]
+        for obj in objs
+    ]
+    with conn.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+STATEMENT_FIELDS = [
+    "plan_version",
+    "period_start",
+    "period_end",
+    "measure_period",
+    "currency",
+    "status",
+    "total",
+    "summary",
+    "calculated_at",
+    "updated_at",
+]
+
+
 def write(run: CommissionRun, computed: list[Computed], started: dt.datetime) -> dict:
     """Replace the run's statements with ``computed``: existing statements keep their id (so
-    disputes and adjustments referring to them stay valid), lines and credits are rewritten."""
+    disputes and adjustments referring to them stay valid), lines and credits are rewritten.
+    A fixed number of statements, whatever the number of members or lines."""
     org_id = run.organisation_id
     existing = {
         (plan_id, member_id, period): pk
@@ -978,38 +1028,27 @@ def write(run: CommissionRun, computed: list[Computed], started: dt.datetime) ->
             )
         Dispute.objects.filter(statement_id__in=stale).update(statement=None)
         Statement.objects.filter(pk__in=stale)._raw_delete(Statement.objects.db)
-    updated = [s for s in keep.values() if s.pk is not None]
-    if updated:
-        Statement.objects.bulk_update(
-            updated,
-            [
-                "plan_version",
-                "period_start",
-                "period_end",
-                "measure_period",
-                "currency",
-                "status",
-                "total",
-                "summary",
-                "calculated_at",
-            ],
-            batch_size=WRITE_BATCH,
-        )
+    update_many(Statement, [s for s in keep.values() if s.pk is not None], STATEMENT_FIELDS)
     try:
         with transaction.atomic():
-            Statement.objects.bulk_create(fresh, batch_size=WRITE_BATCH)
+            insert_many(Statement, fresh)
     except IntegrityError:
         raise Conflict(
             "Another run is writing statements for the same members, period and plan; "
             "try again when it has finished.",
             code="concurrent_run",
         ) from None
+    if fresh:
+        for pk, plan_id, member_id, period in Statement.objects.filter(run=run).values_list(
+            "pk", "plan_id", "member_id", "period"
+        ):
+            keep[(plan_id, member_id, period)].pk = pk
     ids = {
         c.key: keep[(c.job.version.plan_id, c.member_id, c.job.window.pay_key)].pk for c in computed
     }
     payout: list[PayoutLine] = []
     credits: list[CreditLine] = []
-    placements: list[Dispute] = []
+    placements: list[tuple[int, int]] = []
     for c in computed:
         sid = ids[c.key]
         lines = []
@@ -1023,11 +1062,14 @@ def write(run: CommissionRun, computed: list[Computed], started: dt.datetime) ->
         )
         payout.extend(_line_rows(org_id, sid, result))
         credits.extend(_credit_rows(org_id, sid, c.result))
-        placements.extend(Dispute(pk=d, placed_statement_id=sid) for d in c.disputes)
-    PayoutLine.objects.bulk_create(payout, batch_size=WRITE_BATCH)
-    CreditLine.objects.bulk_create(credits, batch_size=WRITE_BATCH)
-    if placements:
-        Dispute.objects.bulk_update(placements, ["placed_statement"], batch_size=WRITE_BATCH)
+        placements.extend((sid, d) for d in c.disputes)
+    insert_many(PayoutLine, payout)
+    insert_many(CreditLine, credits)
+    update_many(
+        Dispute,
+        [Dispute(pk=d, placed_statement_id=sid) for sid, d in placements],
+        ["placed_statement"],
+    )
     totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for c in computed:
         totals[c.job.plan.currency] += c.result.total
@@ -1038,6 +1080,4 @@ def write(run: CommissionRun, computed: list[Computed], started: dt.datetime) ->
 
 
 def _with_ref(line: e.Line, ref: Any) -> e.Line:
-    from dataclasses import replace
-
     return replace(line, ref_statement_id=ref)
