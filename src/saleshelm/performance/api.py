@@ -560,25 +560,6 @@ def forecast_accuracy(request, filters: Query[PeriodQuery]):
     }
 
 
-@router.get("/forecasts/{id}", response={200: ForecastOut, **ERRORS}, tags=["forecasts"])
-def get_forecast(request, id: int):
-    return forecast_selectors.access_forecast(actor=request.auth, id=id)
-
-
-@router.post("/forecasts", response={201: ForecastOut, **REPORT_ERRORS}, tags=["forecasts"])
-def submit_forecast(request, payload: ForecastIn):
-    """Submit your own forecast for a period (each submission is kept)."""
-    actor = request.auth
-    submission = forecast_services.forecast_submit(
-        actor=actor,
-        period=payload.period,
-        amount=payload.amount,
-        breakdown=dict(payload.breakdown),
-        note=payload.note,
-    )
-    return 201, forecast_selectors.access_forecast(actor=actor, id=submission.pk)
-
-
 @router.post(
     "/forecasts/overrides", response={201: OverrideOut, **REPORT_ERRORS}, tags=["forecasts"]
 )
@@ -598,6 +579,25 @@ def override_forecast(request, payload: OverrideIn):
         team=team,
     )
     return 201, override
+
+
+@router.get("/forecasts/{id}", response={200: ForecastOut, **ERRORS}, tags=["forecasts"])
+def get_forecast(request, id: int):
+    return forecast_selectors.access_forecast(actor=request.auth, id=id)
+
+
+@router.post("/forecasts", response={201: ForecastOut, **REPORT_ERRORS}, tags=["forecasts"])
+def submit_forecast(request, payload: ForecastIn):
+    """Submit your own forecast for a period (each submission is kept)."""
+    actor = request.auth
+    submission = forecast_services.forecast_submit(
+        actor=actor,
+        period=payload.period,
+        amount=payload.amount,
+        breakdown=dict(payload.breakdown),
+        note=payload.note,
+    )
+    return 201, forecast_selectors.access_forecast(actor=actor, id=submission.pk)
 
 
 # --- scorecards -------------------------------------------------------------------------------
