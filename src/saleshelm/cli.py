@@ -58,6 +58,9 @@ def main(argv: list[str] | None = None) -> None:
 
         print(f"saleshelm {__version__}")
         return
+    if argv[:1] == ["demo"]:
+        # The demo is a local trial: debug mode unless the environment says otherwise.
+        os.environ.setdefault("SALESHELM_DEBUG", "1")
     if argv and argv[0] == "manage":
         command, rest = (argv[1] if len(argv) > 1 else "help"), argv[2:]
     else:

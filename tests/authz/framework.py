@@ -30,7 +30,6 @@ from typing import Any
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Count, Max
 
 ROLES = ("admin", "director", "manager", "rep", "finance", "viewer")
 ALL = frozenset(ROLES)
@@ -104,19 +103,36 @@ def load_rules() -> tuple[list[Rule], dict[str, Callable]]:
     return all_rules, objects
 
 
+_FINGERPRINT_SQL: str | None = None
+
+
+def _fingerprint_sql() -> str:
+    """One UNION ALL over every SalesHelm table: row count and latest change of each."""
+    global _FINGERPRINT_SQL
+    if _FINGERPRINT_SQL is None:
+        from django.db import connection
+
+        q = connection.ops.quote_name
+        parts = []
+        for model in apps.get_models():
+            if not model.__module__.startswith("saleshelm."):
+                continue
+            names = {f.name: f.column for f in model._meta.concrete_fields}
+            stamp = next((names[f] for f in ("updated_at", "created_at") if f in names), None)
+            latest = f"CAST(MAX({q(stamp)}) AS VARCHAR(64))" if stamp else "NULL"
+            table = q(model._meta.db_table)
+            parts.append(f"SELECT '{model._meta.label}', COUNT(*), {latest} FROM {table}")
+        _FINGERPRINT_SQL = " UNION ALL ".join(parts)
+    return _FINGERPRINT_SQL
+
+
 def fingerprint() -> list[tuple]:
     """Counts and latest change of every SalesHelm table: refusals must leave it unchanged."""
-    out = []
-    for model in apps.get_models():
-        if not model.__module__.startswith("saleshelm."):
-            continue
-        names = {f.name for f in model._meta.concrete_fields}
-        agg: dict[str, Any] = {"n": Count("pk")}
-        for f in ("updated_at", "created_at"):
-            if f in names:
-                agg[f] = Max(f)
-        out.append((model._meta.label, tuple(sorted(model.objects.aggregate(**agg).items()))))
-    return out
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_fingerprint_sql())
+        return sorted(cursor.fetchall())
 
 
 class Rollback(Exception):

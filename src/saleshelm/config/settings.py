@@ -126,7 +126,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    _db["TEST"] = {"NAME": str(WORK_DIR / "var" / "test-saleshelm.sqlite3")}
+    # A file (not memory) so that worker subprocesses and the browser tests' live server see
+    # the test data; one per process so that concurrent test runs never share it.
+    _db["TEST"] = {"NAME": str(WORK_DIR / "var" / f"test-saleshelm-{os.getpid()}.sqlite3")}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -301,6 +301,133 @@ API = [
     Rule("DELETE /api/v1/segments/{id}", obj="direction_segment", scope=ORG, roles=STRUCTURE),
 ]
 
-PAGES: list[Rule] = []
+
+def _pk(o):
+    return {"pk": o.pk}
+
+
+REDIRECT = (302,)
+
+PAGES = [
+    Rule("direction:vision", roles=ALL),
+    Rule("direction:vision_edit", roles=STRUCTURE),
+    Rule("direction:goal_create", roles=STRUCTURE),
+    Rule("direction:goal", obj="direction_goal", scope=ORG, roles=ALL, kwargs=_pk),
+    Rule("direction:goal_edit", obj="direction_goal", scope=ORG, roles=STRUCTURE, kwargs=_pk),
+    Rule(
+        "direction:key_result_create",
+        obj="direction_goal",
+        scope=ORG,
+        roles=STRUCTURE,
+        kwargs=_pk,
+    ),
+    Rule("direction:key_result_edit", obj="direction_kr", scope=ORG, roles=STRUCTURE, kwargs=_pk),
+    Rule(
+        "direction:key_result_delete",
+        obj="direction_kr",
+        scope=ORG,
+        roles=STRUCTURE,
+        kwargs=_pk,
+        method="POST",
+        ok=REDIRECT,
+    ),
+    Rule("direction:check_in", obj="direction_kr_of_rep", scope=ORG, roles=WRITERS, kwargs=_pk),
+    Rule(
+        "direction:check_in",
+        obj="direction_kr_of_rep",
+        scope=ORG,
+        roles=WRITERS,
+        kwargs=_pk,
+        method="POST",
+        payload=lambda w, o: {"value": "3", "note": "On track"},
+        ok=REDIRECT,
+    ),
+    Rule(
+        "direction:check_in",
+        obj="direction_kr_of_other",
+        scope=ORG,
+        roles=STRUCTURE,
+        kwargs=_pk,
+        method="POST",
+        payload=lambda w, o: {"value": "3"},
+        ok=REDIRECT,
+    ),
+    Rule("direction:line_of_sight", roles=ALL),
+    Rule(
+        "direction:line_of_sight_member",
+        obj="direction_member",
+        scope=RECORDS,
+        roles=ALL,
+        kwargs=_pk,
+    ),
+    Rule(
+        "direction:deal_goal",
+        obj="direction_deal",
+        scope=RECORDS,
+        roles=WRITERS,
+        kwargs=_pk,
+        method="POST",
+        payload=lambda w, o: {"goal": _matrix_goal(w).pk},
+        ok=REDIRECT,
+    ),
+    Rule("direction:alignment", roles=ALL),
+    Rule("direction:mission", roles=ALL),
+    Rule("direction:mission_edit", roles=STRUCTURE),
+    Rule("direction:value_create", roles=STRUCTURE),
+    Rule("direction:value_edit", obj="direction_value", scope=ORG, roles=STRUCTURE, kwargs=_pk),
+    Rule(
+        "direction:value_delete",
+        obj="direction_value",
+        scope=ORG,
+        roles=STRUCTURE,
+        kwargs=_pk,
+        method="POST",
+        ok=REDIRECT,
+    ),
+    Rule("direction:strategy", roles=ALL),
+    Rule("direction:offering_create", roles=STRUCTURE),
+    Rule(
+        "direction:offering_edit", obj="direction_offering", scope=ORG, roles=STRUCTURE, kwargs=_pk
+    ),
+    Rule(
+        "direction:offering_delete",
+        obj="direction_offering",
+        scope=ORG,
+        roles=STRUCTURE,
+        kwargs=_pk,
+        method="POST",
+        ok=REDIRECT,
+    ),
+    Rule("direction:competitor_create", roles=STRUCTURE),
+    Rule(
+        "direction:competitor_edit",
+        obj="direction_competitor",
+        scope=ORG,
+        roles=STRUCTURE,
+        kwargs=_pk,
+    ),
+    Rule(
+        "direction:competitor_delete",
+        obj="direction_competitor",
+        scope=ORG,
+        roles=STRUCTURE,
+        kwargs=_pk,
+        method="POST",
+        ok=REDIRECT,
+    ),
+    Rule("direction:segments", roles=ALL),
+    Rule("direction:segment_create", roles=STRUCTURE),
+    Rule("direction:reclassify", roles=STRUCTURE, method="POST", ok=REDIRECT),
+    Rule("direction:segment_edit", obj="direction_segment", scope=ORG, roles=STRUCTURE, kwargs=_pk),
+    Rule(
+        "direction:segment_delete",
+        obj="direction_segment",
+        scope=ORG,
+        roles=STRUCTURE,
+        kwargs=_pk,
+        method="POST",
+        ok=REDIRECT,
+    ),
+]
 
 RULES = API + PAGES
