@@ -18,7 +18,6 @@ from saleshelm.people import selectors as people
 from saleshelm.people.permissions import can_manage_structure
 from saleshelm.tenancy import throttle
 from saleshelm.tenancy.middleware import SESSION_KEY
-from saleshelm.tenancy.roles import Role
 from saleshelm.tenancy.selectors import memberships_of_user
 from saleshelm.web.forms import LoginForm
 
@@ -107,13 +106,13 @@ def home(request):
         teammates = people.member_list(actor=actor, team_id=profile.team_id)
         context["teammates"] = list(teammates.exclude(pk=actor.pk)[:TEAM_PREVIEW])
         context["team_size"] = teammates.count()
-    if actor.role == Role.MANAGER:
-        context["managed_teams"] = list(
-            people.team_list(actor=actor)
-            .filter(manager_id=actor.pk)
-            .annotate(member_count=Count("members", filter=Q(members__membership__is_active=True)))
-            .order_by("path")
-        )
+    # Whoever manages teams (a manager, or a director heading a team) sees them first hand.
+    context["managed_teams"] = list(
+        people.team_list(actor=actor)
+        .filter(manager_id=actor.pk)
+        .annotate(member_count=Count("members", filter=Q(members__membership__is_active=True)))
+        .order_by("path")
+    )
     context["org_stats"] = people.member_list(actor=actor).aggregate(
         members=Count("pk"),
         without_team=Count("pk", filter=Q(profile__team__isnull=True)),
