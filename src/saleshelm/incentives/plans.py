@@ -343,7 +343,7 @@ def _component(r: _Reader, raw: Any, path: str) -> tuple[dict, e.Component | Non
             if canonical_bonuses:
                 out["bonuses"] = canonical_bonuses
     needs_quota = tiers_on == "attainment" or threshold is not None or bonuses
-    if needs_quota and quota is None and "quota" not in obj:
+    if needs_quota and quota is None and obj.get("quota") is None:
         reason = (
             "is required when tiers_on is attainment"
             if tiers_on == "attainment"
