@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("saleshelm.people.urls")),
+    path("", include("saleshelm.crm.urls")),
     path("", include("saleshelm.web.urls")),
 ]

@@ -177,11 +177,6 @@ def _build_line(
     return line, splits
 
 
-def _order_total(order: Order) -> str:
-    total = order.lines.aggregate(s=Sum("net_amount"))["s"] or Decimal(0)
-    return str(total)
-
-
 @transaction.atomic
 def order_create(
     *,
@@ -240,7 +235,7 @@ def order_create(
             "owner": owner.pk,
             "order_date": order_date.isoformat(),
             "lines": len(created),
-            "net_amount": _order_total(order),
+            "net_amount": str(sum((ln.net_amount for ln in created), Decimal(0))),
             "currency": currency,
         },
     )

@@ -1,0 +1,64 @@
+"""Money, percentages and small badges of the sales pages, formatted in the user's locale."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import number_format
+
+from saleshelm.core.money import minor_unit
+
+register = template.Library()
+
+
+@register.filter
+def money(value, currency: str = "") -> str:
+    """``1234.5`` + ``USD`` -> ``1,234.50 USD`` (grouping and decimal mark of the locale)."""
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    places = minor_unit(currency) if currency else 2
+    text = number_format(
+        amount.quantize(Decimal(1).scaleb(-places)), places, use_l10n=True, force_grouping=True
+    )
+    return f"{text} {currency}".strip()
+
+
+@register.filter
+def compact_money(value, currency: str = "") -> str:
+    """Short amounts for board totals: 1.2M USD, 350K VND."""
+    if value is None:
+        return "—"
+    amount = Decimal(value)
+    for limit, suffix in (
+        (Decimal(10) ** 9, "B"),
+        (Decimal(10) ** 6, "M"),
+        (Decimal(10) ** 3, "K"),
+    ):
+        if abs(amount) >= limit:
+            short = number_format((amount / limit).quantize(Decimal("0.1")), 1, use_l10n=True)
+            return f"{short}{suffix} {currency}".strip()
+    return money(amount, currency)
+
+
+@register.filter
+def percent(value) -> str:
+    """A fraction 0..1 as a percentage: ``0.25`` -> ``25%``."""
+    if value is None or value == "":
+        return "—"
+    pct = (Decimal(value) * 100).quantize(Decimal("0.1")).normalize()
+    return f"{number_format(pct, use_l10n=True)}%"
+
+
+@register.filter
+def quantity(value) -> str:
+    if value is None:
+        return "—"
+    q = Decimal(value).normalize()
+    if q == q.to_integral():
+        q = q.quantize(Decimal(1))
+    return number_format(q, use_l10n=True, force_grouping=True)

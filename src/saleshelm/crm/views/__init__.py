@@ -1,0 +1,1 @@
+"""Pages of the sales core (server-rendered, htmx for search, paging and quick-add)."""
