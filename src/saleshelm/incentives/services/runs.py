@@ -93,7 +93,7 @@ def commission_run_get_or_create(
 
 def _lock(actor: Actor, run: CommissionRun) -> CommissionRun:
     return (
-        CommissionRun.objects.select_for_update()
+        CommissionRun.objects.select_for_update(of=("self",))
         .select_related("plan")
         .get(pk=run.pk, organisation_id=actor.organisation_id)
     )
