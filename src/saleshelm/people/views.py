@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from saleshelm.core.errors import ApplicationError
@@ -160,8 +161,12 @@ def member_directory(request):
         "htmx_target": "#member-results",
     }
     if request.htmx and request.htmx.target == "member-results":
-        return render(request, "people/_member_results.html", context)
-    return render(request, "people/members.html", context)
+        response = render(request, "people/_member_results.html", context)
+    else:
+        response = render(request, "people/members.html", context)
+    # The same URL answers a whole page or the results fragment: caches must tell them apart.
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
 
 
 @member_required

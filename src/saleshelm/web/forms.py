@@ -34,6 +34,10 @@ class LoginForm(forms.Form):
         self.request = request
         self.user_cache = None
         super().__init__(*args, **kwargs)
+        if self.is_bound and self.data.get("email"):
+            # Back after a failed attempt: the email is kept, the password is what to retype.
+            self.fields["email"].widget.attrs.pop("autofocus", None)
+            self.fields["password"].widget.attrs["autofocus"] = True
 
     def clean_email(self) -> str:
         return normalise_email(self.cleaned_data["email"])
