@@ -193,6 +193,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_THROTTLE_FAILURES = 5
+# How many proxies in front of the app append to X-Forwarded-For (1 behind one nginx); login
+# throttling then counts the client's address, not the proxy's. 0 trusts no header.
+try:
+    LOGIN_THROTTLE_TRUSTED_PROXIES = int(os.environ.get("SALESHELM_TRUSTED_PROXIES") or 0)
+except ValueError as exc:
+    raise ImproperlyConfigured("SALESHELM_TRUSTED_PROXIES must be a whole number") from exc
 LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
 
 # --- Internationalisation ----------------------------------------------------------------
