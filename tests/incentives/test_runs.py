@@ -663,3 +663,21 @@ def test_a_run_uses_the_same_number_of_queries_for_3_and_30_members(db):
     few = _queries_of_a_run(3)
     many = _queries_of_a_run(30)
     assert few == many, (few, many)
+
+
+def test_the_admin_cannot_write_commission_records():
+    from django.contrib import admin
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from saleshelm.incentives.models import CommissionRun, Dispute, Plan, PlanVersion
+
+    request = RequestFactory().get("/admin/")
+    request.user = AnonymousUser()
+    for model in (Statement, CommissionRun, Plan, PlanVersion, Dispute):
+        model_admin = admin.site._registry[model]
+        assert not model_admin.has_add_permission(request)
+        assert not model_admin.has_change_permission(request)
+        assert not model_admin.has_delete_permission(request)
+        for inline in model_admin.get_inline_instances(request):
+            assert not inline.has_change_permission(request)

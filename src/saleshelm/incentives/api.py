@@ -128,7 +128,7 @@ class RunOut(Schema):
 
     @staticmethod
     def resolve_plan(run: CommissionRun) -> str | None:
-        return run.plan.name if run.plan_id else None
+        return run.plan.name if run.plan is not None else None
 
 
 class RunIn(Schema):
@@ -219,8 +219,8 @@ def payroll_export(request, id: int, format: Literal["csv", "xlsx"] = "csv"):
     actor = request.auth
     run = run_selectors.access_run(actor=actor, id=id)
     rows = payroll.payroll_rows(actor=actor, run=run)
-    name = f"payroll-{run.period}{'-' + run.plan.name if run.plan_id else ''}".replace(" ", "_")
-    safe_name = "".join(ch for ch in name if ch.isalnum() or ch in "-_")
+    name = f"payroll-{run.period}{'-' + run.plan.name if run.plan is not None else ''}"
+    safe_name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
     if format == "xlsx":
         response = HttpResponse(payroll.to_xlsx(payroll.PAYROLL_COLUMNS, rows), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{safe_name}.xlsx"'

@@ -9,6 +9,8 @@ an audit row) releases them, through ``StatementQuerySet.release``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,9 +37,9 @@ def locked_error() -> Conflict:
     )
 
 
-MONEY = {"max_digits": 20, "decimal_places": 4}
-RATE = {"max_digits": 20, "decimal_places": 10}
-SHARE = {"max_digits": 7, "decimal_places": 4}
+MONEY: dict[str, Any] = {"max_digits": 20, "decimal_places": 4}
+RATE: dict[str, Any] = {"max_digits": 20, "decimal_places": 10}
+SHARE: dict[str, Any] = {"max_digits": 7, "decimal_places": 4}
 
 
 class CommissionRun(OrgOwned):

@@ -752,9 +752,9 @@ class RunCalculation:
                 "resolution",
             )
         )
-        out: dict[tuple[int, int], list[dict]] = defaultdict(list)
+        out: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
-            out[(row["plan_id"], row["member_id"])].append(row)
+            out[(row["plan_id"], row["member_id"])].append(dict(row))
         return out
 
     def _dispute_line(self, d: dict) -> e.Line:

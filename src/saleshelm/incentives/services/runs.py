@@ -26,7 +26,7 @@ from saleshelm.tenancy.services import audit_record
 def _snapshot(run: CommissionRun) -> dict:
     return {
         "period": run.period,
-        "plan": run.plan.name if run.plan_id else None,
+        "plan": run.plan.name if run.plan is not None else None,
         "status": run.status,
     }
 
