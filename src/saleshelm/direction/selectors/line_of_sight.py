@@ -160,7 +160,7 @@ def line_of_sight(*, actor: Actor, member: Membership, today: dt.date | None = N
     week_end = week_start + dt.timedelta(days=6)
     activities = activity_list(
         actor=actor, owner_id=member.pk, date_from=week_start, date_to=week_end, sort="occurred_at"
-    )
+    ).select_related("opportunity__goal_link__goal")
     return LineOfSight(
         member=member,
         vision=vision_get(actor=actor),

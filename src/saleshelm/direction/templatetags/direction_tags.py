@@ -1,0 +1,80 @@
+"""Progress bars, shares and money on the direction pages, in the user's locale.
+
+Bars need no inline style (the CSP allows our stylesheet only): widths and the
+expected-to-date marker are classes ``w-0`` … ``w-100`` and ``at-0`` … ``at-100``."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import number_format
+
+from saleshelm.core.money import minor_unit
+
+register = template.Library()
+
+
+def _fraction(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+
+
+@register.filter
+def pct(value) -> str:
+    """A fraction 0..1 as a whole percentage: ``0.4567`` -> ``46%``."""
+    number = _fraction(value)
+    if number is None:
+        return "—"
+    return f"{number_format((number * 100).quantize(Decimal(1)), 0, use_l10n=True)}%"
+
+
+@register.filter
+def whole(value) -> int:
+    """A fraction 0..1 as an integer 0..100 for the bar classes."""
+    number = _fraction(value)
+    if number is None:
+        return 0
+    return max(0, min(100, int((number * 100).quantize(Decimal(1)))))
+
+
+@register.filter
+def money(value, currency: str = "") -> str:
+    """``1234.5`` + ``USD`` -> ``1,234.50 USD`` (grouping and decimal mark of the locale)."""
+    number = _fraction(value)
+    if number is None:
+        return "—"
+    places = minor_unit(currency) if currency else 2
+    text = number_format(
+        number.quantize(Decimal(1).scaleb(-places)), places, use_l10n=True, force_grouping=True
+    )
+    return f"{text} {currency}".strip()
+
+
+@register.filter
+def figure(value) -> str:
+    """A key result value without trailing zeros: ``12.5000`` -> ``12.5``."""
+    number = _fraction(value)
+    if number is None:
+        return "—"
+    normal = number.normalize()
+    if normal == normal.to_integral():
+        normal = normal.quantize(Decimal(1))
+    places = max(0, -normal.as_tuple().exponent)
+    return number_format(normal, places, use_l10n=True, force_grouping=True)
+
+
+@register.inclusion_tag("direction/_bar.html")
+def progress_bar(progress, expected=None, at_risk=False, label=""):
+    return {
+        "progress": progress,
+        "width": whole(progress),
+        "expected": expected,
+        "mark": whole(expected) if expected is not None else None,
+        "at_risk": at_risk,
+        "label": label,
+    }

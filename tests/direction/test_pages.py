@@ -1,0 +1,126 @@
+"""The direction pages render what the services and selectors compute, for the right people."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from saleshelm.direction import services
+from saleshelm.direction.models import GoalLevel, GoalLink, KeyResultCheckIn
+from tests.direction.factories import GoalFactory, KeyResultFactory, account, deal
+
+
+@pytest.fixture
+def tree(world):
+    year = str(dt.date.today().year)
+    services.vision_save(actor=world.director, statement="The trusted partner of SMB retail")
+    root = GoalFactory(owner=world.director, title="Lead SMB retail", period=year)
+    sales = GoalFactory(parent=root, level=GoalLevel.SALES, title="Open 40 stores", period=year)
+    kr = KeyResultFactory(goal=sales, name="Stores opened", start_value=0, target_value=40)
+    mine = GoalFactory(
+        parent=sales, level=GoalLevel.MEMBER, owner=world.rep, title="An: 12 stores", period=year
+    )
+    own_kr = KeyResultFactory(goal=mine, name="My stores", start_value=0, target_value=12)
+    return {"root": root, "sales": sales, "kr": kr, "mine": mine, "own_kr": own_kr}
+
+
+def test_vision_page_shows_the_tree_with_progress(world, web_client, tree):
+    r = web_client(world.viewer).get(reverse("direction:vision"))
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "The trusted partner of SMB retail" in html
+    assert (
+        html.index("Lead SMB retail") < html.index("Open 40 stores") < html.index("An: 12 stores")
+    )
+    assert 'href="/direction/goals/new/"' not in html  # only editors get the button
+
+
+def test_goal_page_and_htmx_check_in_by_the_goal_owner(world, web_client, tree):
+    client = web_client(world.rep)
+    url = reverse("direction:goal", args=[tree["mine"].pk])
+    page = client.get(url).content.decode()
+    assert "My stores" in page and 'name="value"' in page  # the owner may check in
+    r = client.post(
+        reverse("direction:check_in", args=[tree["own_kr"].pk]),
+        {"value": "3", "note": "Hai Phong opened"},
+        headers={"HX-Request": "true", "HX-Target": "key-results"},
+    )
+    assert r.status_code == 200
+    assert 'id="key-results"' in r.content.decode() and "25%" in r.content.decode()
+    assert KeyResultCheckIn.objects.get(key_result=tree["own_kr"]).author == world.rep
+    # on the Sales goal the rep reads but may not check in
+    sales_page = client.get(reverse("direction:goal", args=[tree["sales"].pk])).content.decode()
+    assert "Stores opened" in sales_page and 'name="value"' not in sales_page
+
+
+def test_line_of_sight_links_a_deal_to_a_goal(world, web_client, tree):
+    open_deal = deal(world.rep, "1500", close_date=dt.date.today() + dt.timedelta(days=10))
+    client = web_client(world.rep)
+    page = client.get(reverse("direction:line_of_sight")).content.decode()
+    for text in ("The trusted partner", "Lead SMB retail", "Open 40 stores", "An: 12 stores"):
+        assert text in page
+    assert open_deal.name in page
+    r = client.post(
+        reverse("direction:deal_goal", args=[open_deal.pk]),
+        {"goal": tree["mine"].pk},
+        headers={"HX-Request": "true"},
+    )
+    assert r.status_code == 200 and "Saved" in r.content.decode()
+    assert GoalLink.objects.get(opportunity=open_deal).goal == tree["mine"]
+    # unlinking
+    client.post(reverse("direction:deal_goal", args=[open_deal.pk]), {"goal": ""})
+    assert not GoalLink.objects.filter(opportunity=open_deal).exists()
+
+
+def test_director_edits_through_forms(world, web_client):
+    client = web_client(world.director)
+    r = client.post(
+        reverse("direction:goal_create"),
+        {
+            "title": "Grow",
+            "level": "organisation",
+            "period": "2026",
+            "weight": "1",
+            "status": "active",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    r = client.post(
+        reverse("direction:segment_create"),
+        {"name": "Retail", "priority": "1", "is_active": "on", "industries": "Retail, Food"},
+    )
+    assert r.status_code == 302
+    bad = client.post(
+        reverse("direction:segment_create"),
+        {"name": "Bad", "priority": "1", "custom": "no equals sign"},
+    )
+    assert bad.status_code == 200 and "key = value" in bad.content.decode()
+    r = client.post(
+        reverse("direction:value_create"),
+        {"name": "Customer first", "behaviours": "Calls back the same day\nKeeps promises"},
+    )
+    assert r.status_code == 302
+    mission = client.get(reverse("direction:mission")).content.decode()
+    assert "Keeps promises" in mission
+
+
+def test_report_pages_render(world, web_client, tree):
+    account(world.org, industry="Retail")
+    services.segment_create(actor=world.director, name="Retail", priority=1, industries=["Retail"])
+    for name in ("direction:alignment", "direction:segments", "direction:strategy"):
+        r = web_client(world.rep).get(reverse(name))
+        assert r.status_code == 200, name
+    seg = web_client(world.director).get(reverse("direction:segments")).content.decode()
+    assert re.search(r"badge-grade-A", seg)
+
+
+def test_a_rep_gets_403_on_editor_pages_by_direct_url(world, web_client, tree):
+    client = web_client(world.rep)
+    for url in (
+        reverse("direction:goal_create"),
+        reverse("direction:goal_edit", args=[tree["root"].pk]),
+        reverse("direction:segment_create"),
+        reverse("direction:mission_edit"),
+    ):
+        assert client.get(url).status_code == 403, url
