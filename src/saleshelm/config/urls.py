@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("saleshelm.people.urls")),
     path("", include("saleshelm.crm.urls")),
+    path("", include("saleshelm.direction.urls")),
     path("", include("saleshelm.web.urls")),
 ]
