@@ -681,3 +681,20 @@ def test_the_admin_cannot_write_commission_records():
         assert not model_admin.has_delete_permission(request)
         for inline in model_admin.get_inline_instances(request):
             assert not inline.has_change_permission(request)
+
+
+def test_an_unlocked_and_recalculated_period_takes_back_its_earlier_adjustment(world):
+    # July locked at 40; a backdated 500 was adjusted (+20) in August, locked too
+    import_plan(world.org, [world.rep])
+    order(world.rep, "2026-07-05", {"amount": 1000})
+    july_run = close(world.org, run(world.org, "2026-07"))
+    order(world.rep, "2026-07-28", {"amount": 500})
+    close(world.org, run(world.org, "2026-08"))
+    assert statement(world.rep, "2026-08").total == D("20.00")
+    # an admin unlocks July and recalculates it: July now pays 60 itself
+    july_run = services.commission_run_unlock(actor=world.admin, run=july_run, reason="Redo")
+    close(world.org, services.commission_run_calculate(actor=world.finance, run=july_run))
+    assert statement(world.rep, "2026-07").total == D("60.00")
+    # September takes the August adjustment back: July is paid 60 + 20 - 20 = 60 in all
+    run(world.org, "2026-09")
+    assert amounts(statement(world.rep, "2026-09")) == [("adjustment", D("-20.00"))]

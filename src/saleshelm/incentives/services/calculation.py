@@ -532,11 +532,17 @@ class RunCalculation:
         ]
         if not closed:
             return set()
+        # A statement recalculated (after an unlock) since an adjustment for it was issued:
+        # the adjustment may now count twice, recompute it to take it back.
+        by_key = self.history.by_key
         affected = {
             issued.ref
             for rows in self.history.issued.values()
             for issued in rows
-            if issued.ref in self.history.by_key
+            if issued.ref in by_key
+            and issued.placed in by_key
+            and (by_key[issued.ref].calculated_at or self.started)
+            > (by_key[issued.placed].calculated_at or self.started)
         }
         since = min(p.calculated_at for p in closed if p.calculated_at is not None)
         earliest = min(p.start for p in closed)
