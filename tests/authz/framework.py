@@ -56,6 +56,8 @@ class Rule:
     notes: str = ""
     # Relations an actor may *see* under RECORDS scope, keyed by role; defaults below.
     visible: dict[str, frozenset[str]] = field(default_factory=dict)
+    # For rules a role set cannot say (e.g. "the member themself"): (role, relation) -> allowed.
+    allow: Callable[[str, str | None], bool] | None = None
 
     @property
     def is_api(self) -> bool:
@@ -88,6 +90,8 @@ def expected_status(rule: Rule, actor: str | None, relation: str | None) -> str:
         visible = rule.visible.get(actor, RECORD_VISIBILITY[actor])
         if relation not in visible:
             return "not_found"
+    if rule.allow is not None:
+        return "ok" if rule.allow(actor, relation) else "forbidden"
     return "ok" if actor in rule.roles else "forbidden"
 
 

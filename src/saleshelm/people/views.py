@@ -108,10 +108,13 @@ def team_create(request):
     return render(request, "people/team_form.html", {"form": form, "team": None})
 
 
-@role_required(STRUCTURE_ROLES)
+@member_required
 def team_edit(request, pk: int):
     actor = request.membership
+    # Fetch first: another organisation's team is "not found" for every role (SPEC §11.1).
     team = selectors.access_team(actor=actor, id=pk)
+    if not can_manage_structure(actor=actor):
+        deny(request)
     form = TeamForm(
         request.POST or None,
         actor=actor,
@@ -187,10 +190,12 @@ def member_detail(request, pk: int):
     )
 
 
-@role_required(STRUCTURE_ROLES)
+@member_required
 def member_edit(request, pk: int):
     actor = request.membership
     member = selectors.access_member(actor=actor, id=pk)
+    if not can_manage_structure(actor=actor):
+        deny(request)
     profile = selectors.member_profile(membership=member)
     form = MemberPlacementForm(
         request.POST or None,
