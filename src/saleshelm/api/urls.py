@@ -30,6 +30,7 @@ ROUTERS = [
     ("saleshelm.tenancy.api", "audit_router"),
     ("saleshelm.incentives.api", "router"),
     ("saleshelm.development.api", "router"),
+    ("saleshelm.imports.api", "router"),
 ]
 
 for module_path, attr in ROUTERS:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("saleshelm.people.urls")),
     path("", include("saleshelm.crm.urls")),
     path("", include("saleshelm.direction.urls")),
+    path("", include("saleshelm.imports.urls")),
     path("", include("saleshelm.web.urls")),
 ]

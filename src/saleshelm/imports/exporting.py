@@ -121,6 +121,40 @@ def csv_chunks(
         yield "".join(buffer).encode("utf-8")
 
 
+SMALL_EXPORT_ROWS = 5000
+
+
+def csv_response(header: list[str], rows: Iterable[list[Any]], filename: str):
+    """An HTTP response with the CSV: a plain one (with its length) for a small export, a
+    streamed one for a large export, so a million rows never sit in memory."""
+    from itertools import chain, islice
+
+    from django.http import HttpResponse, StreamingHttpResponse
+
+    rows = iter(rows)
+    head = list(islice(rows, SMALL_EXPORT_ROWS))
+    if len(head) < SMALL_EXPORT_ROWS:
+        response = HttpResponse(
+            b"".join(csv_chunks(header, head)), content_type=CONTENT_TYPES["csv"]
+        )
+    else:
+        response = StreamingHttpResponse(
+            csv_chunks(header, chain(head, rows)), content_type=CONTENT_TYPES["csv"]
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def xlsx_response(header: list[str], rows: Iterable[list[Any]], filename: str, title: str):
+    from django.http import HttpResponse
+
+    buffer = io.BytesIO()
+    write_xlsx(buffer, header, rows, title=title)
+    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def write_csv(out: IO[bytes], header: list[str], rows: Iterable[list[Any]]) -> int:
     n = 0
     for chunk in csv_chunks(header, rows):

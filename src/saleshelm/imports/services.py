@@ -98,8 +98,13 @@ def import_job_set_mapping(*, actor: Actor, job: ImportJob, mapping: dict[str, s
     return job
 
 
-def import_job_start(*, actor: Actor, job: ImportJob, dry_run: bool) -> ImportJob:
-    """Run a recorded import: in this request for a small file, else as a background task."""
+def import_job_start(
+    *, actor: Actor, job: ImportJob, dry_run: bool, keep_file: bool = False
+) -> ImportJob:
+    """Run a recorded import: in this request for a small file, else as a background task.
+
+    ``keep_file`` keeps the upload after a dry run, for the real run that follows (the
+    import pages); the file is always deleted after a real run."""
     _check_request(actor=actor, kind=job.kind, format=job.format)
     if not job.upload:
         raise ApplicationError(_("This import has already run."), code="already_run")
@@ -113,11 +118,11 @@ def import_job_start(*, actor: Actor, job: ImportJob, dry_run: bool) -> ImportJo
     except OSError:
         size = 0
     if size <= INLINE_BYTES:
-        import_job_run(job_id=job.pk)
+        import_job_run(job_id=job.pk, keep_file=keep_file)
     else:
         from saleshelm.imports.tasks import run_import_job
 
-        transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
+        transaction.on_commit(lambda: run_import_job.enqueue(job.pk, keep_file))
     job.refresh_from_db()
     return job
 
@@ -128,7 +133,9 @@ def _actor_of(job: ImportJob) -> Actor:
     return SystemActor(job.organisation, label=job.actor_label or "system")
 
 
-def import_job_run(*, job_id: int, progress: Progress | None = None) -> ImportJob:
+def import_job_run(
+    *, job_id: int, progress: Progress | None = None, keep_file: bool = False
+) -> ImportJob:
     """The task body: run the job's stored file through the engine and record the result."""
     job = ImportJob.objects.select_related(
         "organisation", "actor__user", "actor__organisation"
@@ -139,7 +146,11 @@ def import_job_run(*, job_id: int, progress: Progress | None = None) -> ImportJo
     if job.actor is not None and not job.actor.is_active:
         return _fail(job, _("The member who started this import is no longer active."))
     with job.upload.open("rb") as fh:
-        return execute(job=job, actor=actor, file=fh, progress=progress)
+        job = execute(job=job, actor=actor, file=fh, progress=progress)
+    if job.upload and not keep_file:
+        _drop_upload(job)
+        job.save(update_fields=["upload", "updated_at"])
+    return job
 
 
 def execute(

@@ -7,8 +7,8 @@ from django_tasks import task
 
 
 @task()
-def run_import_job(job_id: int) -> str:
+def run_import_job(job_id: int, keep_file: bool = False) -> str:
     from saleshelm.imports.services import import_job_run
 
-    job = import_job_run(job_id=job_id)
+    job = import_job_run(job_id=job_id, keep_file=keep_file)
     return job.status
