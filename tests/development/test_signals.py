@@ -88,7 +88,9 @@ def scene(world, commitments):
     deal(peer, name="Moving deal", stage_entered_at=at(5))
     deal(other, name="Old won deal", stage=stage_of(org, StageKind.WON), stage_entered_at=at(60))
     # No next step: missing (created 10 days ago) fires; created today is in its grace days.
-    no_step = deal(rep, name="Deal without step", next_step="", created_date=TODAY - dt.timedelta(days=10))
+    no_step = deal(
+        rep, name="Deal without step", next_step="", created_date=TODAY - dt.timedelta(days=10)
+    )
     deal(peer, name="Fresh deal", next_step="", created_date=TODAY)
     # Activity: the rep fell from 20 a week to 3; the peer is steady at 10; the other rep
     # averages 2 a week (too few to compare) and did nothing last week.
@@ -178,7 +180,9 @@ def test_signals_escalate_to_the_manager_after_the_delay(world, scene):
     assert one_day.escalated == 0
     assert not Signal.objects.filter(escalated_at__isnull=False).exists()
 
-    later = evaluate(world, now=NOW + dt.timedelta(days=2, minutes=1), today=TODAY + dt.timedelta(days=2))
+    later = evaluate(
+        world, now=NOW + dt.timedelta(days=2, minutes=1), today=TODAY + dt.timedelta(days=2)
+    )
 
     # Those raised two days ago go to Mai, who manages the rep's team; the peer's deal that
     # left its grace days today is raised now and waits its turn.

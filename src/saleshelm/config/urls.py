@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("saleshelm.people.urls")),
+    path("", include("saleshelm.development.urls")),
     path("", include("saleshelm.crm.urls")),
     path("", include("saleshelm.direction.urls")),
     path("", include("saleshelm.imports.urls")),

@@ -1,0 +1,70 @@
+"""Presentation helpers of the development pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils import formats
+
+register = template.Library()
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+@register.filter
+def percent(value, places: int = 0) -> str:
+    """A fraction as a percentage in the reader's locale: "0.2500" -> "25 %"."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    return f"{formats.number_format(number * 100, decimal_pos=int(places), use_l10n=True)} %"
+
+
+@register.filter
+def number(value, places: int = 1) -> str:
+    n = _decimal(value)
+    if n is None:
+        return "—"
+    return formats.number_format(n, decimal_pos=int(places), use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def signed(value) -> str:
+    if value is None:
+        return "—"
+    return f"+{value}" if value > 0 else str(value)
+
+
+@register.filter
+def gap_tone(value) -> str:
+    if value is None or value == 0:
+        return ""
+    return "up" if value > 0 else "down"
+
+
+@register.filter
+def rule_tone(rule: str) -> str:
+    return {
+        "behind_pace": "danger",
+        "low_coverage": "warning",
+        "activity_drop": "warning",
+        "stalled_deal": "warning",
+        "no_next_step": "info",
+        "commitment_overdue": "danger",
+    }.get(rule, "info")
+
+
+@register.filter
+def get(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
