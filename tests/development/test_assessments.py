@@ -108,16 +108,18 @@ def test_self_then_manager_and_each_side_sees_the_other_only_when_submitted(worl
     assessment = Assessment.objects.get(cycle=cycle, subject=world.rep)
 
     # the manager drafts first: the rep does not see the draft
-    assessment_manager_save(actor=world.manager, assessment=assessment, ratings=_rate(assessment, 4))
+    assessment_manager_save(
+        actor=world.manager, assessment=assessment, ratings=_rate(assessment, 4)
+    )
     assert all(r.manager_level is None for r in rating_rows(actor=world.rep, assessment=assessment))
     # and cannot submit before the self-assessment
     with pytest.raises(Conflict):
-        assessment_manager_save(
-            actor=world.manager, assessment=assessment, ratings=[], submit=True
-        )
+        assessment_manager_save(actor=world.manager, assessment=assessment, ratings=[], submit=True)
     # the rep saves a draft: the manager does not see it yet
     assessment_self_save(actor=world.rep, assessment=assessment, ratings=_rate(assessment, 3))
-    assert all(r.self_level is None for r in rating_rows(actor=world.manager, assessment=assessment))
+    assert all(
+        r.self_level is None for r in rating_rows(actor=world.manager, assessment=assessment)
+    )
     # nobody else writes the self-assessment, and an incomplete one cannot be submitted
     with pytest.raises(PermissionDenied):
         assessment_self_save(actor=world.manager, assessment=assessment, ratings=[])

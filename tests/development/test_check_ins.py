@@ -10,7 +10,12 @@ from django.utils import timezone
 from saleshelm.core.errors import ApplicationError, PermissionDenied
 from saleshelm.crm.models import StageKind
 from saleshelm.development.models import ActionItem, CheckIn, CheckInStatus
-from saleshelm.development.providers import AgendaItem, AgendaSource, register_agenda_source, unregister
+from saleshelm.development.providers import (
+    AgendaItem,
+    AgendaSource,
+    register_agenda_source,
+    unregister,
+)
 from saleshelm.development.selectors import action_items_of, check_in_agenda
 from saleshelm.development.services import (
     action_item_add,
@@ -124,7 +129,9 @@ def test_the_agenda_is_built_from_live_data(world):
     )
     try:
         check_in = check_in_schedule(actor=world.manager, member=world.rep, scheduled_for=TODAY)
-        agenda = {s.key: s for s in check_in_agenda(actor=world.manager, check_in=check_in, today=TODAY)}
+        agenda = {
+            s.key: s for s in check_in_agenda(actor=world.manager, check_in=check_in, today=TODAY)
+        }
     finally:
         unregister("tests.commitments")
 
@@ -165,6 +172,7 @@ def test_check_in_pages_prepare_and_record_with_htmx(world, web_client):
     )
     assert notes.status_code == 200 and b"Notes saved" in notes.content
     agenda = client.get(
-        f"/development/check-ins/{check_in.pk}/", headers={"HX-Request": "true", "HX-Target": "agenda"}
+        f"/development/check-ins/{check_in.pk}/",
+        headers={"HX-Request": "true", "HX-Target": "agenda"},
     )
     assert agenda.status_code == 200 and b"<html" not in agenda.content

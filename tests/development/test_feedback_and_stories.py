@@ -12,8 +12,8 @@ from saleshelm.crm.models import StageKind
 from saleshelm.development.models import FeedbackRequestStatus
 from saleshelm.development.selectors import best_win_rates
 from saleshelm.development.services import (
-    development_goal_update,
     development_goal_add,
+    development_goal_update,
     development_plan_create,
     feedback_give,
     feedback_request_create,

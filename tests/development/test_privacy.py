@@ -44,13 +44,14 @@ def test_private_feedback_reaches_author_and_subject_through_the_api(world, note
 def test_private_feedback_is_invisible_to_every_other_role_in_the_api(
     world, notes, api_client, role
 ):
-    private, shared = notes
+    private, _shared = notes
     client = api_client(world.by_role(role))
 
     detail = client.get(f"/api/v1/feedback/{private.pk}")
-    listed = client.get("/api/v1/feedback").content + client.get(
-        f"/api/v1/feedback?subject_id={world.rep.pk}"
-    ).content
+    listed = (
+        client.get("/api/v1/feedback").content
+        + client.get(f"/api/v1/feedback?subject_id={world.rep.pk}").content
+    )
 
     assert detail.status_code == 404
     assert SECRET.encode() not in detail.content + listed
@@ -62,9 +63,7 @@ def test_private_feedback_is_invisible_to_every_other_role_in_the_api(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["manager", "admin", "director"])
-def test_private_feedback_is_invisible_on_every_page_of_other_roles(
-    world, notes, web_client, role
-):
+def test_private_feedback_is_invisible_on_every_page_of_other_roles(world, notes, web_client, role):
     private, _ = notes
     client = web_client(world.by_role(role))
     check_in = check_in_schedule(
