@@ -29,6 +29,7 @@ ROUTERS = [
     ("saleshelm.performance.api", "router"),
     ("saleshelm.tenancy.api", "audit_router"),
     ("saleshelm.incentives.api", "router"),
+    ("saleshelm.incentives.api_motivation", "router"),
     ("saleshelm.development.api", "router"),
     ("saleshelm.imports.api", "router"),
 ]

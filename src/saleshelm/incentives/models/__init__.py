@@ -32,3 +32,6 @@ __all__ = [
     "RunStatus",
     "Statement",
 ]
+import saleshelm.incentives.models.contract  # psychological contract (motivation)
+import saleshelm.incentives.models.pulse  # pulse surveys (motivation)
+import saleshelm.incentives.models.recognition  # noqa: F401  kudos, badges, contests
