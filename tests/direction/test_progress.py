@@ -119,3 +119,17 @@ def test_goals_of_another_organisation_are_not_in_the_tree(world):
     GoalFactory(owner=world.other_org_admin, title="Theirs")
     forest = goal_forest(actor=world.rep, today=JULY_1)
     assert set(forest.nodes) == {mine.pk}
+
+
+def test_a_goal_is_held_to_the_clock_of_what_measures_it(world):
+    # given a year goal measured by a Q3 key result, on 1 July (0.4986 of the year gone,
+    # 0.0109 of Q3 gone)
+    goal = GoalFactory(owner=world.director, title="Year goal, quarter measure")
+    kr = KeyResultFactory(goal=goal, period="2026-Q3", start_value=0, target_value=100)
+    check_in(kr, 5, dt.date(2026, 7, 1))
+    # when
+    node = goal_forest(actor=world.rep, today=JULY_1).nodes[goal.pk]
+    # then it is compared with the quarter's clock, not the year's
+    assert node.key_results[0].expected == Decimal("0.0109")
+    assert node.expected == Decimal("0.0109")
+    assert node.progress == Decimal("0.0500") and not node.at_risk

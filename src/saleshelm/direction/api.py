@@ -721,6 +721,9 @@ class ServedOut(Schema):
     chain: list[int] = Field(description="goal ids from the root down to the served goal")
     my_amount: str
     my_share: str | None
+    ladder: list[dict] = Field(
+        description="the member's and their team's share of each goal's result, upwards"
+    )
 
     @staticmethod
     def resolve_goal_id(c) -> int:
@@ -732,11 +735,23 @@ class ServedOut(Schema):
 
     @staticmethod
     def resolve_my_amount(c) -> str:
-        return str(c.my_amount)
+        return str(c.ladder[0].my_amount if c.ladder else 0)
 
     @staticmethod
     def resolve_my_share(c) -> str | None:
         return _dec(c.my_share)
+
+    @staticmethod
+    def resolve_ladder(c) -> list[dict]:
+        return [
+            {
+                "goal_id": r.node.goal.pk,
+                "total": str(r.total),
+                "my_share": _dec(r.my_share),
+                "team_share": _dec(r.team_share),
+            }
+            for r in c.ladder
+        ]
 
 
 class LineOfSightOut(Schema):

@@ -20,7 +20,7 @@ from saleshelm.core.errors import NotFound
 from saleshelm.crm.models import StageKind
 from saleshelm.crm.selectors import activity_list, opportunity_list
 from saleshelm.direction.models import GoalStatus, Vision
-from saleshelm.direction.selectors.alignment import Contribution, goal_contribution
+from saleshelm.direction.selectors.alignment import goal_contribution
 from saleshelm.direction.selectors.progress import GoalForest, GoalNode, goal_forest
 from saleshelm.direction.selectors.vision import vision_get
 from saleshelm.people.models import Team
@@ -48,16 +48,49 @@ def team_chain_ids(team: Team | None) -> list[int]:
 
 
 @dataclass
+class Rung:
+    """The member's part in one goal's result: their share and their team's share of the
+    revenue won on deals serving it, with the member's share month by month."""
+
+    node: GoalNode
+    total: Decimal
+    my_amount: Decimal
+    my_share: Decimal | None
+    team_share: Decimal | None
+    trend: list[tuple[str, Decimal | None]]
+
+    @property
+    def bars(self) -> list[tuple[str, Decimal | None, int]]:
+        """(month, share, bar height 0..100 relative to the best month) for a small chart."""
+        best = max((s for _, s in self.trend if s), default=None)
+        return [
+            (month, share, int(share / best * 100) if share and best else 0)
+            for month, share in self.trend
+        ]
+
+
+@dataclass
 class ServedChain:
     """One goal the member serves directly, and the goals above it, root first."""
 
     goal: GoalNode
     above: list[GoalNode]
     why: str  # "own" | "team"
-    contribution: Contribution | None = None
-    my_amount: Decimal = Decimal(0)
-    my_share: Decimal | None = None
-    my_trend: list[tuple[str, Decimal | None]] = field(default_factory=list)
+    ladder: list[Rung] = field(default_factory=list)  # the served goal first, then upwards
+
+    @property
+    def headline(self) -> Rung | None:
+        """The share that says most: of the goal just above one's own (the team's), else
+        of the served goal itself."""
+        if not self.ladder:
+            return None
+        if self.why == "own" and len(self.ladder) > 1:
+            return self.ladder[1]
+        return self.ladder[0]
+
+    @property
+    def my_share(self) -> Decimal | None:
+        return self.ladder[0].my_share if self.ladder else None
 
 
 @dataclass
@@ -73,6 +106,16 @@ class LineOfSight:
     week_start: dt.date
     week_end: dt.date
     targets: list = field(default_factory=list)
+
+    @property
+    def served_why(self) -> dict[int, str]:
+        """Goal id -> "own" or "team", for the goals the member serves directly."""
+        out = {c.goal.goal.pk: c.why for c in self.served}
+        for chain in self.served:
+            for node in chain.above:
+                if node.goal.owner_id == self.member.pk:
+                    out.setdefault(node.goal.pk, "own")
+        return out
 
     @property
     def at_risk(self) -> list[GoalNode]:
@@ -100,8 +143,13 @@ def _served_goals(forest: GoalForest, member: Membership, teams: list[int]) -> l
     # goals adds nothing new.
     by_team.sort(key=lambda n: (team_rank[n.goal.team_id], n.goal.position, n.goal.pk))
     covered: set[int] = set()
+    chains = {node.goal.pk: forest.ancestors(node.goal.pk) for node in own}
+    # An own goal above another own goal is part of that one's chain, not a chain of its own.
+    inner = {n.goal.pk for above in chains.values() for n in above}
     for node in own:
-        above = forest.ancestors(node.goal.pk)
+        if node.goal.pk in inner:
+            continue
+        above = chains[node.goal.pk]
         covered.update(n.goal.pk for n in above)
         covered.add(node.goal.pk)
         out.append(ServedChain(goal=node, above=above, why="own"))
@@ -137,22 +185,33 @@ def _served_tree(forest: GoalForest, served: list[ServedChain]) -> list[GoalNode
     return [prune(root) for root in forest.roots if root.goal.pk in keep]
 
 
+def _rung(actor: Actor, node: GoalNode, member: Membership, team_id: int | None) -> Rung:
+    contribution = goal_contribution(actor=actor, node=node, visible_member_ids={member.pk})
+    mine = next((r for r in contribution.members if r.id == member.pk), None)
+    team = next((r for r in contribution.teams if team_id and r.id == team_id), None)
+    none_yet = Decimal(0) if contribution.total else None
+    return Rung(
+        node=node,
+        total=contribution.total,
+        my_amount=mine.amount if mine else Decimal(0),
+        my_share=mine.share if mine else none_yet,
+        team_share=team.share if team else none_yet,
+        trend=mine.trend if mine else [(m, None) for m in contribution.months],
+    )
+
+
 def line_of_sight(*, actor: Actor, member: Membership, today: dt.date | None = None) -> LineOfSight:
     today = today or timezone.localdate()
     profile = member_profile(membership=member)
     teams = team_chain_ids(profile.team)
     forest = goal_forest(actor=actor, today=today)
     served = _served_goals(forest, member, teams)
-    visible = {member.pk}
+    rungs: dict[int, Rung] = {}
     for chain in served:
-        contribution = goal_contribution(actor=actor, node=chain.goal, visible_member_ids=visible)
-        chain.contribution = contribution
-        mine = next((r for r in contribution.members if r.id == member.pk), None)
-        if mine is not None:
-            chain.my_amount, chain.my_share, chain.my_trend = mine.amount, mine.share, mine.trend
-        else:
-            chain.my_share = Decimal(0) if contribution.total else None
-            chain.my_trend = [(m, None) for m in contribution.months]
+        for node in (chain.goal, *reversed(chain.above)):
+            if node.goal.pk not in rungs:
+                rungs[node.goal.pk] = _rung(actor, node, member, profile.team_id)
+            chain.ladder.append(rungs[node.goal.pk])
     deals_qs = opportunity_list(
         actor=actor, owner_id=member.pk, state=StageKind.OPEN, sort="close_date"
     ).select_related("goal_link__goal")

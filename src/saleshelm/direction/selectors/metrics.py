@@ -27,6 +27,16 @@ def metric_choices() -> list[tuple[str, str]]:
     return [(m.key, str(m.label)) for m in registry.all_metrics()]
 
 
+def unit_of(key: str) -> str:
+    """money, count, ratio or days ("" for an unknown metric)."""
+    if not available() or not key:
+        return ""
+    from saleshelm.performance import metrics as registry
+
+    metric = next((m for m in registry.all_metrics() if m.key == key), None)
+    return metric.unit if metric is not None else ""
+
+
 def is_metric(key: str) -> bool:
     return bool(key) and any(k == key for k, _ in metric_choices())
 

@@ -7,9 +7,13 @@
 - A goal's progress is the weighted mean of the progress of its key results and of its
   child goals (cancelled children left out). A goal with nothing measured yet has no
   progress; an achieved goal with nothing measured counts as done.
-- At risk: an active goal (or key result) whose progress is behind the elapsed fraction of
-  its period by more than the organisation's threshold (10% unless the vision says
-  otherwise): on day 46 of 92, a goal at 0.35 progress is at risk (0.35 < 0.50 - 0.10).
+- At risk: an active goal (or key result) whose progress is behind where it should be by
+  today by more than the organisation's threshold (10 points unless the vision says
+  otherwise): on day 46 of 92, a key result at 0.35 is at risk (0.35 < 0.50 - 0.10). For a
+  key result "where it should be" is the elapsed fraction of its period; for a goal it is
+  the weighted mean of that of its key results and child goals (the same weights as its
+  progress), so a year goal measured by this quarter's key results is held to the quarter's
+  clock; a goal with nothing measured is held to its own period's.
 
 The whole tree of an organisation is read in two queries (goals, key results with their
 latest check-in) plus the metric readings, then rolled up in memory: goal trees have
@@ -84,6 +88,7 @@ class KeyResultView:
     expected: Decimal = ZERO
     at_risk: bool = False
     as_of: dt.date | None = None  # date of the latest check-in (manual)
+    unit_kind: str = ""  # the metric's unit: money, count, ratio, days ("" when manual)
 
     @property
     def is_live(self) -> bool:
@@ -176,6 +181,7 @@ def _key_result_views(
         measure = None
         if kr.source == KeyResultSource.METRIC:
             measure = _measure(kr, key)
+            view.unit_kind = metrics.unit_of(kr.metric)
         else:
             latest = getattr(kr, "latest_value", None)
             # A subquery's decimal comes back unscaled on SQLite: give it the column's scale.
@@ -211,18 +217,23 @@ def _key_result_views(
 def _roll_up(node: GoalNode, threshold: Decimal, today: dt.date, depth: int = 0) -> None:
     node.depth = depth
     parts: list[tuple[Decimal, Decimal]] = []
+    clocks: list[tuple[Decimal, Decimal]] = []
     for child in node.children:
         _roll_up(child, threshold, today, depth + 1)
         if child.goal.status != GoalStatus.CANCELLED and child.progress is not None:
             parts.append((child.goal.weight, child.progress))
+            clocks.append((child.goal.weight, child.expected))
     for view in node.key_results:
         if view.progress is not None:
             parts.append((view.kr.weight, view.progress))
+            clocks.append((view.kr.weight, view.expected))
     node.progress = weighted_mean(parts)
     if node.progress is None and node.goal.status == GoalStatus.ACHIEVED:
         node.progress = ONE
     goal = node.goal
-    node.expected = elapsed_fraction(goal.period_start, goal.period_end, today)
+    node.expected = weighted_mean(clocks) if clocks else None
+    if node.expected is None:
+        node.expected = elapsed_fraction(goal.period_start, goal.period_end, today)
     node.at_risk = goal.status == GoalStatus.ACTIVE and behind(
         node.progress, node.expected, threshold
     )

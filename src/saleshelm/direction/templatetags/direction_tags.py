@@ -68,6 +68,43 @@ def figure(value) -> str:
     return number_format(normal, places, use_l10n=True, force_grouping=True)
 
 
+def compact(number: Decimal) -> str:
+    """Short figures for key results: 5,910,964.92 -> 5.91M; 48,250 -> 48.3K."""
+    steps = (
+        (Decimal(10) ** 9, Decimal(10) ** 9, "B", Decimal("0.01")),
+        (Decimal(10) ** 6, Decimal(10) ** 6, "M", Decimal("0.01")),
+        (Decimal(10) ** 4, Decimal(10) ** 3, "K", Decimal("0.1")),
+    )
+    for limit, divisor, suffix, places in steps:
+        if abs(number) >= limit:
+            short = (number / divisor).quantize(places)
+            return f"{number_format(short, use_l10n=True)}{suffix}"
+    return figure(number.quantize(Decimal("0.01")))
+
+
+@register.filter
+def kr_value(value, view) -> str:
+    """A key result's value in its metric's unit: money and counts compact, ratios as %."""
+    number = _fraction(value)
+    if number is None:
+        return "—"
+    unit = view.get("unit_kind", "") if isinstance(view, dict) else getattr(view, "unit_kind", "")
+    if unit == "ratio":
+        return pct(number)
+    if unit == "days":
+        return number_format(number.quantize(Decimal("0.1")), 1, use_l10n=True)
+    return compact(number)
+
+
+@register.filter
+def lookup(mapping, key):
+    """``mapping[key]`` in a template, or "" when absent."""
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""
+
+
 @register.inclusion_tag("direction/_bar.html")
 def progress_bar(progress, expected=None, at_risk=False, label=""):
     return {

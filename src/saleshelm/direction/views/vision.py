@@ -432,6 +432,7 @@ def _member_targets(actor, member):
     )
     measures = {t.pk: metrics.Measure(t.metric, t.period_key, "member", member.pk) for t in targets}
     readings = metrics.read(organisation=organisation_of(actor), measures=list(measures.values()))
+    labels = dict(metrics.metric_choices())
     rows = []
     for t in targets:
         reading = readings.get(measures[t.pk])
@@ -444,6 +445,8 @@ def _member_targets(actor, member):
                     start=progress_selectors.ZERO, target=t.value, current=actual
                 ),
                 "goal": getattr(getattr(t, "goal_link", None), "goal", None),
+                "unit_kind": metrics.unit_of(t.metric),
+                "metric_label": labels.get(t.metric, t.metric),
             }
         )
     return rows
