@@ -47,9 +47,9 @@ if TYPE_CHECKING:
 # people are read by all). Later apps add their module here.
 SEEDERS: list[str] = [
     "saleshelm.people.seed",
-    "saleshelm.direction.seed",
     "saleshelm.crm.seed",
     "saleshelm.performance.seed",
+    "saleshelm.direction.seed",
     "saleshelm.incentives.seed",
     "saleshelm.development.seed",
 ]
