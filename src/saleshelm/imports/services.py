@@ -7,11 +7,12 @@ writing, these functions keep the ``ImportJob`` row and the audit row in step wi
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import IO
 
 from django.core.files.base import File
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -162,9 +163,12 @@ def execute(
     job.finished_at = None
     job.save(update_fields=["status", "started_at", "finished_at", "updated_at"])
 
+    saver = _ProgressSaver(job)
+
     def on_progress(done: int, total: int) -> None:
         job.rows_processed = done
         job.rows_total = max(total, done)
+        saver(done, job.rows_total)
         if progress is not None:
             progress(done, total)
 
@@ -201,7 +205,46 @@ def execute(
     except Exception:
         log.exception("import job %s failed", job.pk)
         return _fail(job, _("The import stopped on an unexpected error; nothing was written."))
+    finally:
+        saver.close()
     return record_result(job, result)
+
+
+class _ProgressSaver:
+    """Keeps ``rows_processed`` on the job row while an import runs, at most once a second,
+    so the pages and the API can show how far it got. Outside a transaction (a dry run) it is
+    a plain update; inside the import's write transaction it goes through a second connection
+    on PostgreSQL (committed at once, visible to others). SQLite allows one writer at a time:
+    there the count is stored when the import ends."""
+
+    interval = 1.0
+
+    def __init__(self, job: ImportJob) -> None:
+        self.job = job
+        self.last = time.monotonic()
+        self.side = None
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < self.interval:
+            return
+        self.last = now
+        values = {"rows_processed": done, "rows_total": total}
+        if not connection.in_atomic_block:
+            ImportJob.objects.filter(pk=self.job.pk).update(**values)
+        elif connection.vendor == "postgresql":
+            if self.side is None:
+                self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+            with self.side.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE imports_importjob SET rows_processed = %s, rows_total = %s WHERE id = %s",
+                    [done, total, self.job.pk],
+                )
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
 
 
 def record_result(job: ImportJob, result: ImportResult) -> ImportJob:
@@ -241,6 +284,22 @@ def _drop_upload(job: ImportJob) -> None:
     except OSError:
         log.warning("could not delete the upload of import job %s", job.pk)
     job.upload = ""  # type: ignore[assignment]
+
+
+def import_upload_discard(*, older_than) -> int:
+    """Forget the files of imports left waiting (a draft never mapped, a dry run never
+    imported) since before ``older_than``; the jobs themselves stay in the history."""
+    n = 0
+    waiting = (
+        ImportJob.objects.filter(updated_at__lt=older_than)
+        .exclude(upload="")
+        .exclude(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+    )
+    for job in waiting.iterator():
+        _drop_upload(job)
+        job.save(update_fields=["upload", "updated_at"])
+        n += 1
+    return n
 
 
 def import_file(
