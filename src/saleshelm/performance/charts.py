@@ -1,0 +1,611 @@
+"""Numbers in the reader's locale, and server-rendered SVG charts (SPEC §6, §9).
+
+Charts are plain inline SVG: no script, no chart library, no network. They work with
+JavaScript off and under the CSP (``style-src 'self'``, no inline style): colours and sizes
+are SVG presentation attributes (``fill="…"``, ``width="…"``), never ``style="…"``. Each chart
+has a ``<title>`` and a ``<desc>`` (``role="img"``), carries its figures as text labels, and
+tells things apart by shape and words as well as by colour (bars for actuals, a dashed line
+with dots for targets, "ahead"/"behind" written out). Every text is escaped.
+
+Numbers: Django's l10n gives the decimal mark and the thousands separator of the active
+language (vi: ``1.234.567,5``; en: ``1,234,567.5``); Django's Vietnamese format has no
+grouping size, so the grouping of three is given here. Money adds the currency's symbol the
+local way (``1.234.567 ₫``, ``$1,234.50``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils import numberformat
+from django.utils.formats import get_format
+from django.utils.html import conditional_escape, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
+
+from saleshelm.core.money import minor_unit
+
+NBSP = "\u00a0"
+DASH = "—"
+
+# Colours (WCAG AA on white for text; the same palette as web/app.css).
+PRIMARY = "#1c58c9"
+PRIMARY_SOFT = "#bcd0f5"
+SUCCESS = "#146c43"
+WARNING = "#b25e00"
+DANGER = "#b42318"
+TARGET = "#162033"
+GRID = "#e3e7ee"
+AXIS = "#c5ccd8"
+TEXT = "#162033"
+MUTED = "#536075"
+TRACK = "#eef1f5"
+
+SYMBOLS = {"VND": "₫", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "KRW": "₩", "THB": "฿"}
+# Symbols written after the amount in every language (the local habit for the đồng).
+SUFFIX_SYMBOLS = {"VND"}
+# In Vietnamese every symbol follows the amount; the dollar is spelled as in CLDR.
+VI_SYMBOLS = {"USD": "US$"}
+
+
+# --- numbers ----------------------------------------------------------------------------------
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _vi() -> bool:
+    return (get_language() or "en").startswith("vi")
+
+
+def number(value, places: int = 0) -> str:
+    """``1234567.891`` -> ``1,234,567.89`` (en) or ``1.234.567,89`` (vi); ``—`` for None."""
+    d = _decimal(value)
+    if d is None:
+        return DASH
+    d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) if places >= 0 else d
+    if d == 0:
+        d = abs(d)  # no "-0"
+    return numberformat.format(
+        d,
+        get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=places,
+        grouping=get_format("NUMBER_GROUPING") or 3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+        use_l10n=True,
+    )
+
+
+def currency_symbol(currency: str) -> str:
+    code = (currency or "").upper()
+    if _vi() and code in VI_SYMBOLS:
+        return VI_SYMBOLS[code]
+    return SYMBOLS.get(code, code)
+
+
+def _with_symbol(text: str, currency: str) -> str:
+    if not currency:
+        return text
+    symbol = currency_symbol(currency)
+    if _vi() or currency.upper() in SUFFIX_SYMBOLS or symbol == currency.upper():
+        return f"{text}{NBSP}{symbol}"
+    if text.startswith("-"):
+        return f"-{symbol}{text[1:]}"
+    return f"{symbol}{text}"
+
+
+def money(value, currency: str = "", places: int | None = None) -> str:
+    """``1234567`` VND -> ``1.234.567 ₫`` (vi), ``1,234,567 ₫`` (en); USD -> ``$1,234.50``."""
+    d = _decimal(value)
+    if d is None:
+        return DASH
+    if places is None:
+        places = minor_unit(currency) if currency else 2
+    return _with_symbol(number(d, places), currency)
+
+
+def percent(fraction, places: int = 1) -> str:
+    """A fraction as a percentage: ``0.8512`` -> ``85.1%`` (vi: ``85,1%``)."""
+    d = _decimal(fraction)
+    if d is None:
+        return DASH
+    return f"{number(d * 100, places)}%"
+
+
+def times(ratio, places: int = 1) -> str:
+    """A coverage ratio: ``2.456`` -> ``2.5×``."""
+    d = _decimal(ratio)
+    if d is None:
+        return DASH
+    return f"{number(d, places)}×"
+
+
+def compact(value, currency: str = "") -> str:
+    """Short figures for chart axes and labels: ``1.2M``, ``350K`` (vi: ``1,2 Tr``, ``350 N``)."""
+    d = _decimal(value)
+    if d is None:
+        return DASH
+    steps = (
+        (Decimal(10) ** 9, pgettext("thousand million, short", "B")),
+        (Decimal(10) ** 6, pgettext("million, short", "M")),
+        (Decimal(10) ** 3, pgettext("thousand, short", "K")),
+    )
+    for limit, suffix in steps:
+        if abs(d) >= limit:
+            short = (d / limit).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            places = 0 if short == short.to_integral() or abs(short) >= 100 else 1
+            sep = NBSP if _vi() else ""
+            return _with_symbol(f"{number(short, places)}{sep}{suffix}", currency)
+    places = 0 if d == d.to_integral() or abs(d) >= 100 else 1
+    return _with_symbol(number(d, places), currency)
+
+
+def metric_value(value, metric, currency: str = "") -> str:
+    """A metric's figure in its unit: money, count, ratio (a percentage) or days."""
+    if metric.unit == "money":
+        return money(value, currency)
+    if metric.unit == "ratio":
+        if metric.key in ("pipeline_coverage", "activities_per_deal"):
+            return times(value, 2 if metric.key == "pipeline_coverage" else 1)
+        return percent(value)
+    if metric.unit == "days":
+        return number(value, 1)
+    return number(value, metric.places)
+
+
+# --- scale helpers ----------------------------------------------------------------------------
+
+
+def nice_max(value: Decimal) -> tuple[Decimal, Decimal]:
+    """A round top for an axis and its step (4 or 5 steps): 87,300 -> (100,000, 20,000)."""
+    if value <= 0:
+        return Decimal(1), Decimal("0.25")
+    exponent = value.adjusted()
+    base = Decimal(10) ** exponent
+    for factor in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10)):
+        step = base * factor / 5
+        top = (value / step).to_integral_value(rounding="ROUND_CEILING") * step
+        if top / step <= 5:
+            return top, step
+    return base * 10, base * 2
+
+
+def _f(value) -> float:
+    """SVG coordinates only (never money): a float for a drawing position."""
+    return float(value)
+
+
+def _svg(template: str, *args) -> SafeString:
+    """``format_html`` for drawings: numbers keep their format spec (``{:.1f}``), every other
+    argument is escaped (text from users and translations included)."""
+    safe = [a if isinstance(a, int | float) else conditional_escape(a) for a in args]
+    return SafeString(template.format(*safe))
+
+
+def _join(parts: list[str]) -> SafeString:
+    """The chart's fragments as one string: each is ``_svg`` output (escaped) or one of
+    the literal closing tags written here, so the whole is safe."""
+    return SafeString("".join(parts))
+
+
+def _svg_open(chart_id: str, width: int, height: int, title: str, desc: str, css: str) -> str:
+    return _svg(
+        '<svg class="chart {}" viewBox="0 0 {} {}" width="100%" role="img" '
+        'aria-labelledby="{}-title {}-desc" focusable="false" '
+        'xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
+        css,
+        width,
+        height,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        desc,
+    )
+
+
+# --- trend ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    label: str  # "Jul"
+    long_label: str  # "July 2026"
+    actual: Decimal | None
+    target: Decimal | None
+    current: bool = False
+
+
+def trend_chart(
+    points: Sequence[TrendPoint],
+    *,
+    title: str,
+    desc: str,
+    currency: str = "",
+    chart_id: str = "trend",
+) -> SafeString:
+    """Bars for the monthly actual, a dashed line with dots for the monthly target; the
+    current month's bar is darker and its label bold; each bar names its figures."""
+    if not points:
+        return mark_safe("")
+    width, height = 760, 300
+    left, right, top, bottom = 62, 16, 34, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
+    values = [p.actual for p in points if p.actual is not None]
+    values += [p.target for p in points if p.target is not None]
+    peak = max([v for v in values if v is not None] or [Decimal(0)])
+    top_value, step = nice_max(Decimal(peak))
+
+    def y(v: Decimal) -> float:
+        return top + plot_h - _f(v) / _f(top_value) * plot_h
+
+    parts: list[str] = [_svg_open(chart_id, width, height, title, desc, "chart-trend")]
+    # Grid and axis labels.
+    tick = Decimal(0)
+    while tick <= top_value:
+        parts.append(
+            _svg(
+                '<line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="{}" stroke-width="1"/>'
+                '<text x="{}" y="{:.1f}" text-anchor="end" font-size="12" fill="{}">{}</text>',
+                left,
+                y(tick),
+                width - right,
+                y(tick),
+                AXIS if tick == 0 else GRID,
+                left - 8,
+                y(tick) + 4,
+                MUTED,
+                compact(tick),
+            )
+        )
+        tick += step
+    slot = plot_w / len(points)
+    bar_w = min(slot * 0.56, 44)
+    centres = [left + slot * i + slot / 2 for i in range(len(points))]
+    for p, cx in zip(points, centres, strict=True):
+        if p.actual is not None:
+            h = max(_f(max(p.actual, Decimal(0))) / _f(top_value) * plot_h, 0)
+            fill = PRIMARY if p.current else PRIMARY_SOFT
+            if p.target is not None:
+                verdict = _("{actual} against a target of {target}").format(
+                    actual=money(p.actual, currency), target=money(p.target, currency)
+                )
+            else:
+                verdict = money(p.actual, currency)
+            parts.append(
+                _svg(
+                    '<g class="bar"><title>{}: {}</title>'
+                    '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" rx="3" fill="{}"/>'
+                    '<text x="{:.1f}" y="{:.1f}" text-anchor="middle" font-size="11" fill="{}"{}>{}</text></g>',
+                    p.long_label,
+                    verdict,
+                    cx - bar_w / 2,
+                    y(max(p.actual, Decimal(0))),
+                    bar_w,
+                    h,
+                    fill,
+                    cx,
+                    y(max(p.actual, Decimal(0))) - 6,
+                    TEXT,
+                    mark_safe(' font-weight="700"') if p.current else "",
+                    compact(p.actual),
+                )
+            )
+        parts.append(
+            _svg(
+                '<text x="{:.1f}" y="{}" text-anchor="middle" font-size="12" fill="{}"{}>{}</text>',
+                cx,
+                height - bottom + 18,
+                TEXT if p.current else MUTED,
+                mark_safe(' font-weight="700"') if p.current else "",
+                p.label,
+            )
+        )
+    # Target: a dashed line through the months that have one, a dot on each.
+    path: list[str] = []
+    for p, cx in zip(points, centres, strict=True):
+        if p.target is None:
+            path.append("")
+            continue
+        path.append(f"{cx:.1f},{y(p.target):.1f}")
+    segments: list[list[str]] = [[]]
+    for coord in path:
+        if coord:
+            segments[-1].append(coord)
+        elif segments[-1]:
+            segments.append([])
+    for seg in segments:
+        if len(seg) > 1:
+            parts.append(
+                _svg(
+                    '<polyline points="{}" fill="none" stroke="{}" stroke-width="2" '
+                    'stroke-dasharray="6 4"/>',
+                    " ".join(seg),
+                    TARGET,
+                )
+            )
+    for p, cx in zip(points, centres, strict=True):
+        if p.target is not None:
+            parts.append(
+                _svg(
+                    '<circle cx="{:.1f}" cy="{:.1f}" r="4" fill="#ffffff" stroke="{}" '
+                    'stroke-width="2"><title>{}: {} {}</title></circle>',
+                    cx,
+                    y(p.target),
+                    TARGET,
+                    p.long_label,
+                    _("target"),
+                    money(p.target, currency),
+                )
+            )
+    # Legend (shapes and words, not colour alone).
+    parts.append(
+        _svg(
+            '<g class="legend" font-size="12" fill="{}">'
+            '<rect x="{}" y="8" width="14" height="12" rx="2" fill="{}"/>'
+            '<text x="{}" y="18">{}</text>'
+            '<line x1="{}" y1="14" x2="{}" y2="14" stroke="{}" stroke-width="2" stroke-dasharray="6 4"/>'
+            '<circle cx="{}" cy="14" r="4" fill="#ffffff" stroke="{}" stroke-width="2"/>'
+            '<text x="{}" y="18">{}</text></g>',
+            TEXT,
+            left,
+            PRIMARY_SOFT,
+            left + 20,
+            _("Actual"),
+            left + 110,
+            left + 140,
+            TARGET,
+            left + 125,
+            TARGET,
+            left + 148,
+            _("Target"),
+        )
+    )
+    parts.append("</svg>")
+    return _join(parts)
+
+
+# --- pacing -----------------------------------------------------------------------------------
+
+
+def pacing_bar(
+    *,
+    actual: Decimal | None,
+    target: Decimal | None,
+    expected: Decimal | None,
+    title: str,
+    currency: str = "",
+    chart_id: str = "pacing",
+) -> SafeString:
+    """Where the actual stands on the way to the target, with a tick at today's expected
+    amount; ahead or behind is written, not only coloured."""
+    if target is None or target <= 0 or actual is None:
+        return mark_safe("")
+    width, height = 640, 92
+    left, right, bar_y, bar_h = 8, 8, 34, 22
+    span = max(target, actual, Decimal(1))
+    scale = (width - left - right) / _f(span)
+    ahead = expected is None or actual >= expected
+    colour = SUCCESS if ahead else WARNING
+    verdict = _("Ahead of pace") if ahead else _("Behind pace")
+    desc = _("{actual} of {target}; {expected} expected by today. {verdict}.").format(
+        actual=money(actual, currency),
+        target=money(target, currency),
+        expected=money(expected, currency),
+        verdict=verdict,
+    )
+    parts = [
+        _svg_open(chart_id, width, height, title, desc, "chart-pacing"),
+        _svg(
+            '<rect x="{}" y="{}" width="{:.1f}" height="{}" rx="6" fill="{}"/>',
+            left,
+            bar_y,
+            _f(target) * scale,
+            bar_h,
+            TRACK,
+        ),
+        _svg(
+            '<rect x="{}" y="{}" width="{:.1f}" height="{}" rx="6" fill="{}"/>',
+            left,
+            bar_y,
+            max(_f(max(actual, Decimal(0))) * scale, 0),
+            bar_h,
+            colour,
+        ),
+    ]
+    # Target end.
+    tx = left + _f(target) * scale
+    parts.append(
+        _svg(
+            '<line x1="{:.1f}" y1="{}" x2="{:.1f}" y2="{}" stroke="{}" stroke-width="2"/>'
+            '<text x="{:.1f}" y="{}" text-anchor="end" font-size="13" fill="{}">{} {}</text>',
+            tx,
+            bar_y - 6,
+            tx,
+            bar_y + bar_h + 6,
+            TARGET,
+            tx,
+            bar_y - 12,
+            MUTED,
+            _("Target"),
+            compact(target, currency),
+        )
+    )
+    if expected is not None and expected > 0:
+        ex = left + _f(min(expected, span)) * scale
+        anchor = "middle"
+        if ex < 80:
+            anchor = "start"
+        elif ex > width - 140:
+            anchor = "end"
+        parts.append(
+            _svg(
+                '<path d="M{:.1f} {} l-6 -9 h12 z" fill="{}"/>'
+                '<line x1="{:.1f}" y1="{}" x2="{:.1f}" y2="{}" stroke="{}" stroke-width="2" '
+                'stroke-dasharray="3 2"/>'
+                '<text x="{:.1f}" y="{}" text-anchor="{}" font-size="13" fill="{}">{} {}</text>',
+                ex,
+                bar_y + bar_h + 14,
+                TEXT,
+                ex,
+                bar_y - 2,
+                ex,
+                bar_y + bar_h + 4,
+                TEXT,
+                ex,
+                bar_y + bar_h + 30,
+                anchor,
+                TEXT,
+                _("Expected today"),
+                compact(expected, currency),
+            )
+        )
+    parts.append(
+        _svg(
+            '<text x="{}" y="{}" font-size="14" font-weight="700" fill="{}">{} · {}</text>',
+            left,
+            bar_y - 12,
+            colour,
+            percent(actual / target if target else None, 0),
+            verdict,
+        )
+    )
+    parts.append("</svg>")
+    return _join(parts)
+
+
+# --- funnel -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    name: str
+    count: int
+    amount: Decimal
+    weighted: Decimal
+    probability: Decimal | None = None
+
+
+def funnel_chart(
+    stages: Sequence[FunnelStage],
+    *,
+    title: str,
+    desc: str,
+    currency: str = "",
+    chart_id: str = "funnel",
+) -> SafeString:
+    """One centred bar per stage, as wide as its amount; the stage, its deal count, amount
+    and weighted amount are written beside it."""
+    if not stages:
+        return mark_safe("")
+    width = 760
+    label_w, value_w = 190, 200
+    row_h, gap, top = 34, 8, 6
+    height = top + len(stages) * (row_h + gap)
+    plot_w = width - label_w - value_w
+    peak = max((_f(s.amount) for s in stages), default=0) or 1
+    parts = [_svg_open(chart_id, width, height, title, desc, "chart-funnel")]
+    shades = ("#1c58c9", "#2f68d1", "#4479d8", "#5a8adf", "#709be5", "#86acec", "#9cbdf2")
+    for i, s in enumerate(stages):
+        y = top + i * (row_h + gap)
+        w = max(_f(s.amount) / peak * plot_w, 3 if s.count else 0)
+        x = label_w + (plot_w - w) / 2
+        name = s.name if len(s.name) <= 24 else s.name[:23] + "…"
+        deals = _("{n} deals").format(n=number(s.count)) if s.count != 1 else _("1 deal")
+        parts.append(
+            _svg(
+                '<g class="stage"><title>{}: {}, {} ({} {})</title>'
+                '<text x="0" y="{:.1f}" font-size="13" font-weight="600" fill="{}">{}</text>'
+                '<text x="0" y="{:.1f}" font-size="12" fill="{}">{}</text>'
+                '<rect x="{:.1f}" y="{}" width="{:.1f}" height="{}" rx="4" fill="{}"/>'
+                '<text x="{}" y="{:.1f}" font-size="13" font-weight="600" fill="{}">{}</text>'
+                '<text x="{}" y="{:.1f}" font-size="12" fill="{}">{} {}</text></g>',
+                s.name,
+                deals,
+                money(s.amount, currency),
+                _("weighted"),
+                money(s.weighted, currency),
+                y + 14,
+                TEXT,
+                name,
+                y + 29,
+                MUTED,
+                deals,
+                x,
+                y,
+                w,
+                row_h,
+                shades[min(i, len(shades) - 1)],
+                width - value_w + 14,
+                y + 14,
+                TEXT,
+                compact(s.amount, currency),
+                width - value_w + 14,
+                y + 29,
+                MUTED,
+                _("weighted"),
+                compact(s.weighted, currency),
+            )
+        )
+    parts.append("</svg>")
+    return _join(parts)
+
+
+# --- progress bars (leaderboards, tables) -----------------------------------------------------
+
+
+def band(fraction) -> str:
+    """A CSS/ARIA-friendly band of an attainment or pacing: ``good``, ``fair``, ``low``."""
+    d = _decimal(fraction)
+    if d is None:
+        return "none"
+    if d >= 1:
+        return "good"
+    if d >= Decimal("0.8"):
+        return "fair"
+    return "low"
+
+
+BAND_FILL = {"good": SUCCESS, "fair": PRIMARY, "low": WARNING, "none": AXIS}
+
+
+def progress_bar(fraction, *, label: str = "", marker=None) -> SafeString:
+    """A small bar (0 to 100 %, a full bar beyond) for a table cell; the percentage is
+    written next to it by the caller. ``marker``: a tick (e.g. the expected-to-date share)."""
+    d = _decimal(fraction)
+    filled = 0.0 if d is None else max(min(_f(d), 1.0), 0.0) * 100
+    tick = ""
+    m = _decimal(marker)
+    if m is not None and m > 0:
+        mx = max(min(_f(m), 1.0), 0.0) * 100
+        tick = _svg(
+            '<rect x="{:.1f}" y="0" width="1.2" height="10" fill="{}"/>', max(mx - 0.6, 0), TARGET
+        )
+    return _svg(
+        '<svg class="progress" viewBox="0 0 100 10" preserveAspectRatio="none" width="100%" '
+        'height="10" role="img" aria-label="{}" focusable="false" xmlns="http://www.w3.org/2000/svg">'
+        '<rect x="0" y="0" width="100" height="10" rx="3" fill="{}"/>'
+        '<rect x="0" y="0" width="{:.1f}" height="10" rx="3" fill="{}"/>{}</svg>',
+        label or percent(d),
+        TRACK,
+        filled,
+        BAND_FILL[band(d)],
+        tick,
+    )
+
+
+def legend_items(items: Sequence[tuple[str, str]]) -> SafeString:
+    """``[(css class, label)]`` as a small legend list (for charts drawn with classes)."""
+    return format_html_join("", '<li class="{}">{}</li>', items)

@@ -1,0 +1,819 @@
+"""Reads of the dashboards (SPEC §6 dashboards, §10 "dashboard page"): a few combined queries.
+
+A dashboard shows on one page what the attainment, leaderboard, trend and pipeline selectors
+answer one by one. Asked one by one they cost a query each (the aggregate of the period, its
+targets, the trend, the trend's targets...), and ``Board.directory`` reads the whole
+organisation even for a rep of a ten-person team. ``DashboardBoard`` is a ``Board`` that
+
+- reads only the members the page may show (the rep's team, the manager's subtrees, or the
+  organisation) — in the same query as the signed-in user's own memberships, which the page
+  shell needs for its organisation switcher;
+- reads the rollup once for the period and the trend months (``load_facts``) and the targets
+  once for both (``load_targets``), then primes the ``Board`` memo with exactly what the
+  selectors would have read, so that ``member_rows``, ``kpis``, ``variance``,
+  ``pipeline_by_stage`` answer from it.
+
+The figures still come from the functions behind the API (``figures``, ``rank_rows``,
+``actual_value``): the same numbers, in a constant number of queries whatever the number of
+members. Everything here is set-based: one aggregate per question, never a query per member.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, NamedTuple
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.lookups import StartsWith
+
+from saleshelm.core.errors import NotFound
+from saleshelm.core.periods import Period, parse_period
+from saleshelm.performance import distribution
+from saleshelm.performance.metrics import Metric, Parts, get_metric
+from saleshelm.performance.selectors.attainment import (
+    Figures,
+    Row,
+    actual_value,
+    figures,
+    rank_rows,
+)
+from saleshelm.performance.selectors.board import (
+    ID_FILTER_LIMIT,
+    SELLING_ROLES,
+    Board,
+    MemberInfo,
+    NodeInfo,
+)
+from saleshelm.performance.sql import ExactMoneySum, from_units
+from saleshelm.tenancy.actors import Actor, SystemActor
+from saleshelm.tenancy.roles import Role
+
+ROLLUP_METRICS = ("revenue", "gross_margin", "units")
+TREND_MONTHS = 12
+LEADERBOARD_SIZE = 20
+
+# "Who needs help" (manager dashboard): the rules, in the words shown on the page.
+BEHIND_PACE = Decimal("0.9")  # pacing below 90 % of the expected-to-date
+
+
+class TargetRow(NamedTuple):
+    """A target as the distribution helpers read it (``distribution.TargetLike``)."""
+
+    metric: str
+    assignee_type: str
+    assignee_id: int
+    period_key: str
+    start: dt.date
+    end: dt.date
+    value: Decimal
+    distribution: str
+    weights: list
+
+
+def month_periods(last: Period, months: int = TREND_MONTHS) -> list[Period]:
+    """The ``months`` calendar months ending with the last month of ``last``."""
+    index = last.end.year * 12 + last.end.month - 1
+    out = []
+    for i in range(index - months + 1, index + 1):
+        out.append(parse_period(f"{i // 12:04d}-{i % 12 + 1:02d}"))
+    return out
+
+
+def _overlaps(t: Any, start: dt.date, end: dt.date) -> bool:
+    return t.start <= end and t.end >= start
+
+
+@dataclass
+class DashboardBoard(Board):
+    """A ``Board`` for one dashboard page (see the module docstring).
+
+    ``focus``: the members whose own figures the page is about (``{me}`` on "My period", a
+    team's members on a team page); it narrows ``visible_members()`` and never widens it.
+    The team-shared view (``shared=True``, the leaderboard) is not narrowed.
+    ``user_id``: also read this user's memberships (``user_memberships``, for the shell)."""
+
+    focus: frozenset[int] | None = None
+    user_id: int | None = None
+    user_memberships: list[Any] = field(default_factory=list, init=False)
+    monthly: dict[dt.date, dict[str, int]] = field(default_factory=dict, init=False)
+    series_targets: dict[str, dict[int, list[TargetRow]]] = field(default_factory=dict, init=False)
+    _series: frozenset[int] | None = field(default=None, init=False)
+
+    # --- who -----------------------------------------------------------------------------
+
+    def directory(self) -> dict[int, MemberInfo]:
+        if self._directory is None:
+            self._directory = self._read_people()
+        return self._directory
+
+    def _scope_q(self) -> Q:
+        """Memberships of the organisation the actor may see in a team-shared view."""
+        from saleshelm.people.models import MemberProfile, Team
+
+        org = self.organisation_id
+        scope = Q(organisation_id=org)
+        if self.sees_all:
+            return scope
+        teams = Team.objects.filter(organisation_id=org)
+        if self.actor.role == Role.MANAGER:
+            outer_path = ExpressionWrapper(OuterRef("path"), output_field=CharField())
+            managed = Team.objects.filter(organisation_id=org, manager_id=self.actor.pk).filter(
+                StartsWith(outer_path, F("path"))
+            )
+            teams = teams.filter(Exists(managed))
+        else:
+            own_path = MemberProfile.objects.filter(membership_id=self.actor.pk).values(
+                "team__path"
+            )[:1]
+            teams = teams.filter(path__startswith=Subquery(own_path))
+        return scope & (Q(pk=self.actor.pk) | Q(profile__team_id__in=teams.values("pk")))
+
+    def _read_people(self) -> dict[int, MemberInfo]:
+        from saleshelm.tenancy.models import Membership, Organisation
+
+        wanted = self._scope_q()
+        if self.user_id is not None:
+            wanted |= Q(user_id=self.user_id, is_active=True)
+        rows = (
+            Membership.objects.filter(wanted)
+            .order_by()
+            .values_list(
+                "pk",
+                "organisation_id",
+                "organisation__name",
+                "user_id",
+                "user__full_name",
+                "user__email",
+                "role",
+                "is_active",
+                "profile__team_id",
+                "profile__team__name",
+                "profile__team__path",
+                "profile__territory_id",
+                "profile__territory__path",
+            )
+        )
+        directory: dict[int, MemberInfo] = {}
+        mine = []
+        for pk, org_id, org_name, user_id, name, email, role, active, *place in rows:
+            if org_id == self.organisation_id:
+                directory[pk] = MemberInfo(
+                    id=pk,
+                    name=name or email,
+                    email=email,
+                    role=role,
+                    is_active=active,
+                    team_id=place[0],
+                    team_name=place[1],
+                    team_path=place[2] or "",
+                    territory_id=place[3],
+                    territory_path=place[4] or "",
+                )
+            if self.user_id is not None and user_id == self.user_id and active:
+                membership = Membership(
+                    pk=pk, organisation_id=org_id, user_id=user_id, role=role, is_active=active
+                )
+                membership.organisation = Organisation(pk=org_id, name=org_name)
+                mine.append(membership)
+        self.user_memberships = sorted(mine, key=lambda m: (m.organisation.name, m.pk))
+        return directory
+
+    def visible_members(self, *, shared: bool = False) -> set[int] | None:
+        if isinstance(self.actor, SystemActor) or self.sees_all:
+            base: set[int] | None = None
+        elif self.actor.role == Role.MANAGER or shared:
+            base = set(self.directory())  # the scope read by _read_people
+        else:
+            base = {self.actor.pk}
+        if shared or self.focus is None:
+            return base
+        return set(self.focus) if base is None else base & self.focus
+
+    # --- figures -------------------------------------------------------------------------
+
+    def load_facts(
+        self,
+        period: Period,
+        *,
+        members: set[int] | None,
+        series: set[int] | None,
+        months: list[Period],
+        merge: bool = False,
+    ) -> None:
+        """The rollup of the period per member (``members``; None: everyone) and per month of
+        ``months`` summed over ``series`` (None: everyone in ``members``).
+
+        ``merge`` (for a series of one or a few members, such as "me"): one query, the series'
+        rows grouped by month and the others' by member; otherwise two queries. The choice is
+        the caller's, never the data's, so a page costs the same queries at any size. Primes the ``actuals`` memo of revenue, gross
+        margin and units for the period; the monthly sums land in ``self.monthly``."""
+        from saleshelm.performance.models import MemberMonthFact
+
+        self.ensure_fresh()
+        if members is not None and len(members) > ID_FILTER_LIMIT:
+            members = None
+        if series is None and members is not None:
+            series = set(members)
+        first, last = months[0].start, months[-1].end
+        facts = MemberMonthFact.objects.filter(organisation_id=self.organisation_id)
+        in_period = Q(month__gte=period.start, month__lte=period.end)
+        if members is not None:
+            in_period &= Q(member_id__in=sorted(members))
+        sums = {c: Sum(c) for c in ROLLUP_METRICS}
+        per_member: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        monthly: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0])
+        in_window = Q(month__gte=first, month__lte=last)
+        if merge and series is not None:
+            in_series = in_window & Q(member_id__in=sorted(series))
+            bucket = Case(
+                When(in_series, then=F("month")), default=Value(None), output_field=DateField()
+            )
+            rows = (
+                facts.filter(in_period | in_series)
+                .annotate(bucket=bucket)
+                .order_by()
+                .values("member_id", "bucket")
+                .annotate(**sums)
+                .values_list("member_id", "bucket", *ROLLUP_METRICS)
+            )
+            for member_id, month, *values in rows:
+                in_the_period = month is None or period.start <= month <= period.end
+                if in_the_period and (members is None or member_id in members):
+                    _add_into(per_member[member_id], values)
+                if month is not None:
+                    _add_into(monthly[month], values)
+        else:
+            rows = (
+                facts.filter(in_period)
+                .order_by()
+                .values("member_id")
+                .annotate(**sums)
+                .values_list("member_id", *ROLLUP_METRICS)
+            )
+            for member_id, *values in rows:
+                _add_into(per_member[member_id], values)
+            window = facts.filter(in_window)
+            if series is not None:
+                window = window.filter(member_id__in=sorted(series))
+            for month, *values in (
+                window.order_by()
+                .values("month")
+                .annotate(**sums)
+                .values_list("month", *ROLLUP_METRICS)
+            ):
+                _add_into(monthly[month], values)
+        key_members = None if members is None else frozenset(members)
+        for i, key in enumerate(ROLLUP_METRICS):
+            self._actuals[(key, period.start, period.end, key_members, None)] = {
+                member_id: (from_units(values[i]), None) for member_id, values in per_member.items()
+            }
+        self.monthly = {
+            month: dict(zip(ROLLUP_METRICS, values, strict=True))
+            for month, values in monthly.items()
+        }
+        self._series = None if series is None else frozenset(series)
+
+    def load_targets(
+        self,
+        metrics: tuple[str, ...],
+        period: Period,
+        *,
+        members: set[int] | None,
+        series: set[int] | None,
+        months: list[Period],
+        node_types: tuple[str, ...] = (),
+    ) -> None:
+        """In one query: the member targets of ``metrics`` overlapping the period (for
+        ``members``; None: everyone), those overlapping ``months`` (for ``series``), and the
+        targets of teams/territories/categories (``node_types``) overlapping the period.
+        Primes the ``targets`` memo for the period; ``series_targets`` keeps the months'."""
+        from saleshelm.performance.models import Target
+
+        first, last = months[0].start, months[-1].end
+        if members is not None and len(members) > ID_FILTER_LIMIT:
+            members = None
+        if series is not None and len(series) > ID_FILTER_LIMIT:
+            series = None
+        member_q = Q(start__lte=period.end, end__gte=period.start)
+        if members is not None:
+            member_q &= Q(member_id__in=sorted(members))
+        series_q = Q(start__lte=last, end__gte=first)
+        if series is not None:
+            series_q &= Q(member_id__in=sorted(series))
+        q = Q(assignee_type="member", product_category__isnull=True) & (member_q | series_q)
+        for kind in node_types:
+            span = Q(assignee_type=kind, start__lte=period.end, end__gte=period.start)
+            if kind == "product_category":
+                q |= span & Q(product_category__isnull=False)
+            else:
+                q |= span & Q(product_category__isnull=True)
+        rows = (
+            Target.objects.filter(organisation_id=self.organisation_id, metric__in=metrics)
+            .filter(q)
+            .order_by()
+            .values_list(
+                "metric",
+                "assignee_type",
+                "member_id",
+                "team_id",
+                "territory_id",
+                "product_category_id",
+                "period_key",
+                "start",
+                "end",
+                "value",
+                "distribution",
+                "weights",
+            )
+        )
+        period_targets: dict[tuple[str, str], dict[int, list[TargetRow]]] = {
+            (m, kind): {} for m in metrics for kind in ("member", *node_types)
+        }
+        series_targets: dict[str, dict[int, list[TargetRow]]] = {m: {} for m in metrics}
+        for metric, kind, member, team, territory, category, *rest in rows:
+            assignee = {"member": member, "team": team, "territory": territory}.get(kind, category)
+            t = TargetRow(metric, kind, assignee, *rest)
+            if _overlaps(t, period.start, period.end) and (
+                kind != "member" or members is None or member in members
+            ):
+                period_targets[(metric, kind)].setdefault(assignee, []).append(t)
+            if kind == "member" and (series is None or member in series):
+                series_targets[metric].setdefault(assignee, []).append(t)
+        for (metric, kind), grouped in period_targets.items():
+            self._targets[(metric, period.start, period.end, kind, None)] = grouped
+        self.series_targets = series_targets
+
+    # --- trend ---------------------------------------------------------------------------
+
+    def trend(self, metric: Metric, months: list[Period]) -> list[dict[str, Any]]:
+        """Month by month over the loaded series: actual (None for months ahead) and the
+        series members' target (the sum of their member targets, like ``kpis``)."""
+        assert self.today is not None
+        targets = self.series_targets.get(metric.key, {})
+        out = []
+        for month in months:
+            parts = None
+            values = self.monthly.get(month.start)
+            if values is not None:
+                parts = (from_units(values[metric.key]), None)
+            started = month.start <= self.today
+            actual = actual_value(metric, parts) if started else None
+            target = _summed_target(targets, month)
+            out.append(
+                {
+                    "period": month,
+                    "actual": actual,
+                    "target": target,
+                    "attainment": distribution.ratio(actual, target),
+                    "current": month.contains(self.today),
+                }
+            )
+        return out
+
+
+def _add_into(total: list[int], values: list[int | None]) -> None:
+    for i, v in enumerate(values):
+        total[i] += int(v or 0)
+
+
+def _summed_target(targets: dict[int, list[TargetRow]], month: Period) -> Decimal | None:
+    """Sum over assignees of each one's target for the month (exact, then rounded)."""
+    total: Fraction | None = None
+    for ts in targets.values():
+        covering = [t for t in ts if _overlaps(t, month.start, month.end)]
+        if not covering:
+            continue
+        months = distribution.period_months(covering, month.start, month.end)
+        if months is None:
+            continue
+        total = (total or Fraction(0)) + (distribution.total(months) or 0)
+    return None if total is None else distribution.round_half_up(total)
+
+
+# --- rows -------------------------------------------------------------------------------------
+
+
+def _member_row(board: Board, metric: Metric, period: Period, info: MemberInfo, parts, ts) -> Row:
+    assert board.today is not None
+    f = figures(metric, parts, ts, period, board.today)
+    return Row(
+        "member",
+        info.id,
+        info.name,
+        info.email,
+        info.team_name,
+        f.target,
+        f.actual,
+        f.expected_to_date,
+        f.attainment,
+        f.pacing,
+        f.projection,
+    )
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    rows: list[Row]  # the first ``limit`` rows, ranked
+    me: Row | None  # the actor's own row (ranked), when they are on the board
+    size: int  # how many rows the whole board has
+
+
+def leaderboard_top(
+    board: Board,
+    metric: Metric,
+    period: Period,
+    *,
+    limit: int = LEADERBOARD_SIZE,
+) -> Leaderboard:
+    """The first ``limit`` rows of the team-shared leaderboard — exactly
+    ``leaderboard(...)[:limit]`` — and the actor's own row with its rank.
+
+    Rows are ranked by actual first, so only the rows tied on actual with the top ``limit``
+    (or with the actor) need their targets worked out: a 2,000-member board costs one pass
+    over the actuals, not 2,000 target computations."""
+    visible = board.visible_members(shared=True)
+    actuals = board.actuals(metric, period, member_ids=visible)
+    targets = board.targets(metric, period, "member")
+    candidates: list[tuple[MemberInfo, Decimal | None]] = []
+    for m in board.directory().values():
+        if visible is not None and m.id not in visible:
+            continue
+        selling = m.is_active and m.role in SELLING_ROLES
+        if not (selling or m.id in actuals or m.id in targets):
+            continue
+        candidates.append((m, actual_value(metric, actuals.get(m.id))))
+    sign = -1 if metric.higher_is_better else 1
+
+    def head(a: Decimal | None) -> tuple:
+        return (a is None, sign * (a or 0))
+
+    groups: dict[tuple, list[MemberInfo]] = defaultdict(list)
+    for m, a in candidates:
+        groups[head(a)].append(m)
+    me_id = getattr(board.actor, "pk", None)
+    rows: list[Row] = []
+    mine: Row | None = None
+    position = 0
+    for key in sorted(groups):
+        members = groups[key]
+        holds_me = any(m.id == me_id for m in members)
+        if position < limit or holds_me:
+            ranked = rank_rows(
+                [
+                    _member_row(board, metric, period, m, actuals.get(m.id), targets.get(m.id))
+                    for m in members
+                ],
+                metric,
+            )
+            for r in ranked:
+                placed = replace(r, rank=position + r.rank)
+                if position + r.rank <= limit:
+                    rows.append(placed)
+                if placed.id == me_id:
+                    mine = placed
+        position += len(members)
+        if position >= limit and (mine is not None or me_id not in {m.id for m, _ in candidates}):
+            break
+    return Leaderboard(rows=rows, me=mine, size=len(candidates))
+
+
+def member_row(board: Board, metric: Metric, period: Period, member_id: int) -> Row | None:
+    """One member's row (the same as their line of ``attainment_rows``)."""
+    info = board.directory().get(member_id)
+    if info is None:
+        return None
+    actuals = board.actuals(metric, period, member_ids={member_id})
+    targets = board.targets(metric, period, "member")
+    return _member_row(board, metric, period, info, actuals.get(member_id), targets.get(member_id))
+
+
+# --- pipeline and activity per member ----------------------------------------------------------
+
+
+def open_pipeline_by_owner(
+    board: Board, period: Period, member_ids: set[int] | None
+) -> dict[int, Decimal]:
+    """Open deals expected to close in the period, summed per owner (reporting currency) —
+    the numerator of the catalogue's pipeline coverage. One query."""
+    from saleshelm.crm.models import Opportunity
+
+    qs = Opportunity.objects.filter(
+        organisation_id=board.organisation_id,
+        stage__kind="open",
+        close_date__gte=period.start,
+        close_date__lte=period.end,
+    )
+    if member_ids is not None and len(member_ids) <= ID_FILTER_LIMIT:
+        qs = qs.filter(owner_id__in=sorted(member_ids))
+    rows = (
+        qs.order_by()
+        .values("owner_id")
+        .annotate(total=ExactMoneySum("amount_reporting"))
+        .values_list("owner_id", "total")
+    )
+    return {
+        owner: from_units(total)
+        for owner, total in rows
+        if owner is not None and (member_ids is None or owner in member_ids)
+    }
+
+
+def activity_by_owner(
+    board: Board, period: Period, member_ids: set[int] | None
+) -> dict[int, dict[str, int]]:
+    """Done activities of the period per owner and type (``{"call": 4, ..., "total": 9}``).
+    One query."""
+    from saleshelm.crm.models import Activity
+
+    q = board.metric_query(period)
+    qs = Activity.objects.filter(
+        organisation_id=board.organisation_id,
+        done=True,
+        occurred_at__gte=q.start_at,
+        occurred_at__lt=q.end_before,
+    )
+    if member_ids is not None and len(member_ids) <= ID_FILTER_LIMIT:
+        qs = qs.filter(owner_id__in=sorted(member_ids))
+    out: dict[int, dict[str, int]] = defaultdict(lambda: {"total": 0})
+    for owner, kind, n in (
+        qs.order_by()
+        .values("owner_id", "type")
+        .annotate(n=Count("pk"))
+        .values_list("owner_id", "type", "n")
+    ):
+        if owner is None or (member_ids is not None and owner not in member_ids):
+            continue
+        out[owner][kind] = n
+        out[owner]["total"] += n
+    return dict(out)
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def my_period(
+    *,
+    actor: Actor,
+    period: str | Period | None = None,
+    user_id: int | None = None,
+    today: dt.date | None = None,
+    board: DashboardBoard | None = None,
+) -> dict[str, Any]:
+    """ "My period": my revenue figures, gross margin and units, my monthly trend against my
+    target, the top of my team-shared leaderboard and my open deals by stage.
+
+    Five queries: rollup freshness, people (with the user's memberships), rollup figures,
+    targets, pipeline by stage."""
+    from saleshelm.performance.selectors.pipeline import pipeline_by_stage
+
+    me = actor.pk
+    board = board or DashboardBoard(
+        actor=actor, today=today, focus=frozenset({me}), user_id=user_id
+    )
+    p = board.period(period)
+    months = month_periods(p)
+    shared = board.visible_members(shared=True)
+    board.load_facts(p, members=shared, series={me}, months=months, merge=True)
+    board.load_targets(ROLLUP_METRICS, p, members=shared, series={me}, months=months)
+    revenue = get_metric("revenue")
+    rows = {key: member_row(board, get_metric(key), p, me) for key in ROLLUP_METRICS}
+    return {
+        "board": board,
+        "period": p,
+        "currency": board.currency,
+        "me": board.directory().get(me),
+        "revenue": rows["revenue"],
+        "gross_margin": rows["gross_margin"],
+        "units": rows["units"],
+        "trend": board.trend(revenue, months),
+        "leaderboard": leaderboard_top(board, revenue, p),
+        "pipeline": pipeline_by_stage(actor=actor, period=p, board=board),
+    }
+
+
+@dataclass(frozen=True)
+class TeamLine:
+    row: Row
+    coverage: Decimal | None  # open pipeline / target (the catalogue's pipeline coverage)
+    open_pipeline: Decimal
+    activity: dict[str, int]
+    reasons: tuple[str, ...]  # "behind_pace", "low_coverage", "no_activity"
+
+    @property
+    def left(self) -> Decimal | None:
+        if self.row.target is None or self.row.actual is None:
+            return None
+        return max(self.row.target - self.row.actual, Decimal(0))
+
+
+def _reasons(row: Row, open_pipeline: Decimal, activity: int, started: bool) -> tuple[str, ...]:
+    out = []
+    if row.pacing is not None and row.pacing < BEHIND_PACE:
+        out.append("behind_pace")
+    if row.target is not None and row.actual is not None:
+        left = row.target - row.actual
+        if left > 0 and open_pipeline < left:
+            out.append("low_coverage")
+    if started and activity == 0:
+        out.append("no_activity")
+    return tuple(out)
+
+
+def team_dashboard(
+    *,
+    actor: Actor,
+    period: str | Period | None = None,
+    team_id: int | None = None,
+    user_id: int | None = None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """A team's page: its line, one line per member of its subtree (target, actual,
+    attainment, pacing, pipeline coverage, activity), who needs help, its trend, its funnel.
+
+    Without ``team_id``: the first team the actor manages (or the first top team for an
+    organisation-wide role)."""
+    from saleshelm.performance.selectors.attainment import node_rows
+    from saleshelm.performance.selectors.pipeline import pipeline_by_stage
+
+    board = DashboardBoard(actor=actor, today=today, user_id=user_id)
+    p = board.period(period)
+    teams = sorted(board.visible_teams(), key=lambda t: t.path)
+    team: NodeInfo | None = None
+    if team_id is not None:
+        team = next((t for t in teams if t.id == team_id), None)
+        if team is None:
+            raise NotFound("Team")
+    elif teams:
+        managed = set(board.managed_paths())
+        team = next((t for t in teams if t.path in managed), teams[0])
+    months = month_periods(p)
+    revenue = get_metric("revenue")
+    members: set[int] = set()
+    if team is not None:
+        members = set(board.subtree_members("team", team))
+        visible = board.visible_members()
+        if visible is not None:
+            members &= visible
+    board.focus = frozenset(members)
+    board.load_facts(p, members=members, series=members, months=months)
+    board.load_targets(
+        ("revenue",), p, members=members, series=members, months=months, node_types=("team",)
+    )
+    pipeline = open_pipeline_by_owner(board, p, members)
+    activity = activity_by_owner(board, p, members)
+    assert board.today is not None
+    started = board.today >= p.start
+    directory = board.directory()
+    actuals = board.actuals(revenue, p, member_ids=members)
+    targets = board.targets(revenue, p, "member")
+    lines = []
+    for mid in members:
+        info = directory[mid]
+        selling = info.is_active and info.role in SELLING_ROLES
+        if not (selling or mid in actuals or mid in targets):
+            continue
+        row = _member_row(board, revenue, p, info, actuals.get(mid), targets.get(mid))
+        open_amount = pipeline.get(mid, Decimal(0))
+        done = activity.get(mid, {"total": 0})
+        lines.append(
+            TeamLine(
+                row=row,
+                coverage=distribution.ratio(open_amount, row.target)
+                if row.target is not None
+                else None,
+                open_pipeline=open_amount,
+                activity=done,
+                reasons=_reasons(row, open_amount, done["total"], started),
+            )
+        )
+    ranked = {r.id: r for r in rank_rows([line.row for line in lines], revenue)}
+    lines = sorted(
+        (
+            TeamLine(ranked[x.row.id], x.coverage, x.open_pipeline, x.activity, x.reasons)
+            for x in lines
+        ),
+        key=lambda x: x.row.rank,
+    )
+    help_needed = sorted(
+        (x for x in lines if x.reasons),
+        key=lambda x: (-len(x.reasons), x.row.pacing if x.row.pacing is not None else Decimal(9)),
+    )
+    team_row = None
+    if team is not None:
+        team_row = next((r for r in node_rows(board, revenue, p, "team") if r.id == team.id), None)
+    return {
+        "board": board,
+        "period": p,
+        "currency": board.currency,
+        "team": team,
+        "teams": teams,
+        "team_row": team_row,
+        "lines": lines,
+        "help": help_needed,
+        "totals": _totals(board, revenue, p, members),
+        "trend": board.trend(revenue, months),
+        "pipeline": pipeline_by_stage(actor=actor, period=p, board=board) if members else [],
+    }
+
+
+def _totals(board: Board, metric: Metric, period: Period, members: set[int] | None) -> Figures:
+    """The members' figures added up: actual, the sum of their targets (like ``kpis``)."""
+    assert board.today is not None
+    actuals = board.actuals(metric, period, member_ids=members)
+    targets = board.targets(metric, period, "member")
+    parts: Parts | None = None
+    total_target: Fraction | None = None
+    total_expected: Fraction | None = None
+    for member_id, value in actuals.items():
+        if members is None or member_id in members:
+            parts = value if parts is None else (parts[0] + value[0], None)
+    for member_id, ts in targets.items():
+        if members is not None and member_id not in members:
+            continue
+        months = distribution.period_months(ts, period.start, period.end)
+        if months is None:
+            continue
+        total_target = (total_target or Fraction(0)) + (distribution.total(months) or 0)
+        total_expected = (total_expected or Fraction(0)) + (
+            distribution.expected_to_date(months, board.today) or 0
+        )
+    actual = actual_value(metric, parts)
+    target = None if total_target is None else distribution.round_half_up(total_target)
+    expected = None if total_expected is None else distribution.round_half_up(total_expected)
+    projection = None
+    elapsed = distribution.elapsed_days(period.start, period.end, board.today)
+    if actual is not None and elapsed:
+        projection = distribution.round_half_up(Fraction(actual) / elapsed * period.days)
+    return Figures(
+        target=target,
+        actual=actual,
+        expected_to_date=expected,
+        attainment=distribution.ratio(actual, target),
+        pacing=distribution.ratio(actual, expected),
+        projection=projection,
+    )
+
+
+def organisation_dashboard(
+    *,
+    actor: Actor,
+    period: str | Period | None = None,
+    user_id: int | None = None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """The director's page: organisation KPIs, variance by team, territory and product
+    category, the monthly trend, the funnel and the top 20."""
+    from saleshelm.performance.selectors.attainment import kpis, variance
+    from saleshelm.performance.selectors.pipeline import pipeline_by_stage
+
+    board = DashboardBoard(actor=actor, today=today, user_id=user_id)
+    p = board.period(period)
+    months = month_periods(p)
+    revenue = get_metric("revenue")
+    board.load_facts(p, members=None, series=None, months=months)
+    board.load_targets(
+        ("revenue", "gross_margin", "won_deals", "win_rate"),
+        p,
+        members=None,
+        series=None,
+        months=months,
+        node_types=("team", "territory", "product_category"),
+    )
+    figures_now = kpis(
+        actor=actor,
+        period=p,
+        metrics=("revenue", "gross_margin", "won_deals", "win_rate"),
+        board=board,
+    )
+    projection = _totals(board, revenue, p, None).projection
+    return {
+        "board": board,
+        "period": p,
+        "currency": board.currency,
+        "kpis": figures_now["kpis"],
+        "projection": projection,
+        "teams": variance(actor=actor, period=p, group="team", board=board)[2],
+        "territories": variance(actor=actor, period=p, group="territory", board=board)[2],
+        "categories": variance(actor=actor, period=p, group="product_category", board=board)[2],
+        "trend": board.trend(revenue, months),
+        "leaderboard": leaderboard_top(board, revenue, p),
+        "pipeline": pipeline_by_stage(actor=actor, period=p, board=board),
+    }
