@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("saleshelm.direction.urls")),
     path("", include("saleshelm.imports.urls")),
     path("", include("saleshelm.performance.urls")),
+    path("", include("saleshelm.incentives.urls_motivation")),
     path("", include("saleshelm.web.urls")),
 ]

@@ -686,6 +686,14 @@ def _side(record) -> dict[str, Any]:
     }
 
 
+def _contract_member(actor, id: int):
+    """A member whose contract the actor may read (else "not found", like another org's)."""
+    member = contract_sel.contract_members(actor=actor).filter(pk=id).first()
+    if member is None:
+        raise NotFound("Member")
+    return member
+
+
 def _commitment(actor, id: int):
     return contract_sel.access_commitment(actor=actor, id=id)
 
@@ -707,7 +715,7 @@ def list_commitments(request, filters: Query[CommitmentFilters]):
 @router.post("/commitments", response={201: CommitmentOut, **ERRORS})
 def create_commitment(request, payload: CommitmentIn):
     actor = request.auth
-    member = access_member(actor=actor, id=payload.member_id)
+    member = _contract_member(actor, payload.member_id)
     owner = None if payload.owner_id is None else access_member(actor=actor, id=payload.owner_id)
     commitment = contract_svc.commitment_create(
         actor=actor,
@@ -794,9 +802,7 @@ def list_commitment_records(request, filters: Query[RecordFilters]):
 def get_commitment_record(request, id: int):
     """One member's record over time (``id`` is the member), each side per period."""
     actor = request.auth
-    member = contract_sel.contract_members(actor=actor).filter(pk=id).first()
-    if member is None:
-        raise NotFound("Member")
+    member = _contract_member(actor, id)
     record = contract_sel.keeping_our_word(actor=actor, member=member)
     return {
         "member": member,

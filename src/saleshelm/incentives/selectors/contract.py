@@ -38,6 +38,8 @@ def can_write_commitments(*, actor: Actor, member: Membership) -> bool:
 
 def commitment_scope_q(*, actor: Actor) -> Q:
     q = visible_members_q(actor=actor, prefix="member__")
+    if not q:  # the whole organisation (note: Q() | x would narrow it to x)
+        return q
     if is_person(actor):
         q |= Q(owner_id=actor.pk)
     return q

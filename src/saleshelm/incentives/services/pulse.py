@@ -136,6 +136,7 @@ def pulse_respond(
         raise ApplicationError("A pulse is answered by a person.", code="invalid")
     if survey.organisation_id != actor.organisation_id:
         raise NotFound("Pulse survey")
+    survey = PulseSurvey.objects.get(pk=survey.pk)  # closed meanwhile? read it afresh
     today = org_today(organisation_of(actor))
     phase = sel.survey_phase(survey, today)
     if phase != "open":

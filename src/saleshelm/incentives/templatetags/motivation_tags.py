@@ -93,3 +93,25 @@ def get(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def normalize_decimal(value) -> str:
+    """A threshold as people write it: ``10000.0000`` -> ``10,000``, ``0.5000`` -> ``0.5``."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    normal = number.normalize()
+    places = max(0, -normal.as_tuple().exponent) if normal != normal.to_integral() else 0
+    return formats.number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def metric_label(key: str) -> str:
+    from saleshelm.core.errors import ApplicationError
+    from saleshelm.performance.metrics import get_metric
+
+    try:
+        return str(get_metric(key).label)
+    except ApplicationError:
+        return key or ""

@@ -1,0 +1,55 @@
+"""Pages of motivation beyond pay: kudos, badges, contests, commitments, pulse (SPEC §7)."""
+
+from django.urls import path
+
+# The menu entries of these pages (see ``saleshelm.web.navigation``); imported here because
+# the navigation registry only discovers ``<app>.nav`` modules.
+import saleshelm.incentives.nav_motivation  # noqa: F401
+from saleshelm.incentives import views_motivation as v
+
+app_name = "motivation"
+urlpatterns = [
+    path("motivation/kudos/", v.kudos, name="kudos"),
+    path("motivation/kudos/give/", v.kudos_give, name="kudos_give"),
+    path("motivation/kudos/<int:pk>/withdraw/", v.kudos_withdraw, name="kudos_withdraw"),
+    path("motivation/notices/", v.notices, name="notices"),
+    path("motivation/notices/read/", v.notices_read, name="notices_read"),
+    path("motivation/members/<int:pk>/", v.member, name="member"),
+    path("motivation/badges/", v.badges, name="badges"),
+    path("motivation/badges/new/", v.badge_create, name="badge_create"),
+    path("motivation/badges/<int:pk>/", v.badge, name="badge"),
+    path("motivation/badges/<int:pk>/edit/", v.badge_edit, name="badge_edit"),
+    path("motivation/badges/<int:pk>/award/", v.badge_award, name="badge_award"),
+    path("motivation/awards/<int:pk>/revoke/", v.award_revoke, name="award_revoke"),
+    path("motivation/contests/", v.contests, name="contests"),
+    path("motivation/contests/new/", v.contest_create, name="contest_create"),
+    path("motivation/contests/<int:pk>/", v.contest, name="contest"),
+    path("motivation/contests/<int:pk>/standings/", v.contest_standings, name="contest_standings"),
+    path("motivation/contests/<int:pk>/edit/", v.contest_edit, name="contest_edit"),
+    path("motivation/contests/<int:pk>/cancel/", v.contest_cancel, name="contest_cancel"),
+    path("motivation/commitments/", v.commitments, name="commitments"),
+    path("motivation/commitments/team/", v.commitments_team, name="commitments_team"),
+    path(
+        "motivation/commitments/members/<int:pk>/",
+        v.member_commitments,
+        name="member_commitments",
+    ),
+    path(
+        "motivation/commitments/members/<int:pk>/new/",
+        v.commitment_create,
+        name="commitment_create",
+    ),
+    path("motivation/commitments/<int:pk>/", v.commitment, name="commitment"),
+    path("motivation/commitments/<int:pk>/edit/", v.commitment_edit, name="commitment_edit"),
+    path("motivation/commitments/<int:pk>/status/", v.commitment_status, name="commitment_status"),
+    path(
+        "motivation/commitments/<int:pk>/renegotiate/",
+        v.commitment_renegotiate,
+        name="commitment_renegotiate",
+    ),
+    path("motivation/pulse/", v.pulse, name="pulse"),
+    path("motivation/pulse/new/", v.pulse_create, name="pulse_create"),
+    path("motivation/pulse/<int:pk>/answer/", v.pulse_answer, name="pulse_answer"),
+    path("motivation/pulse/<int:pk>/results/", v.pulse_results, name="pulse_results"),
+    path("motivation/pulse/<int:pk>/close/", v.pulse_close, name="pulse_close"),
+]
