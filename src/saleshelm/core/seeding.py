@@ -51,6 +51,7 @@ SEEDERS: list[str] = [
     "saleshelm.performance.seed",
     "saleshelm.direction.seed",
     "saleshelm.incentives.seed",
+    "saleshelm.incentives.seed_motivation",
     "saleshelm.development.seed",
 ]
 

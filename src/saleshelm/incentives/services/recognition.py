@@ -74,11 +74,14 @@ def _same_org_member(actor: Actor, member: Membership | None, field: str) -> Mem
     return member
 
 
-def notify(*, recipient: Membership, kind: str, **target: Any) -> Notice:
-    """An in-app notice, and an email once the surrounding transaction has committed."""
+def notify(*, recipient: Membership, kind: str, email: bool = True, **target: Any) -> Notice:
+    """An in-app notice, and an email once the surrounding transaction has committed
+    (``email=False``: bulk loads such as the demo seed tell people in the app only)."""
     notice = Notice.objects.create(
         organisation_id=recipient.organisation_id, recipient=recipient, kind=kind, **target
     )
+    if not email:
+        return notice
 
     def send() -> None:
         from saleshelm.incentives.tasks_motivation import notice_email_send
@@ -389,7 +392,9 @@ def _reached(metric: Metric, figure: Decimal | None, threshold: Decimal) -> bool
 
 
 @transaction.atomic
-def badges_evaluate(*, organisation: Organisation, today: dt.date | None = None) -> int:
+def badges_evaluate(
+    *, organisation: Organisation, today: dt.date | None = None, email: bool = True
+) -> int:
     """Award every metric badge reached this period (and, on a period's first day, the
     last). Idempotent: one award per badge, member and period, whatever the number of runs
     (a unique constraint, and the badges locked while evaluated). Returns the new awards.
@@ -456,7 +461,7 @@ def badges_evaluate(*, organisation: Organisation, today: dt.date | None = None)
                 ).select_related("member")
             )
             for award in awards:
-                notify(recipient=award.member, kind=NoticeKind.BADGE, award=award)
+                notify(recipient=award.member, kind=NoticeKind.BADGE, award=award, email=email)
             audit_record(
                 actor=actor,
                 action="badge.evaluate",
@@ -792,7 +797,7 @@ def _team_leads(team_ids: Iterable[int]) -> dict[int, Membership]:
 
 
 @transaction.atomic
-def contest_finish(*, contest: Contest, today: dt.date | None = None) -> bool:
+def contest_finish(*, contest: Contest, today: dt.date | None = None, email: bool = True) -> bool:
     """Freeze the standings of a contest whose last day has passed: the results (with the
     prize of each winner's rank) are written once; winners hear about it. Idempotent."""
     organisation = Organisation.objects.get(pk=contest.organisation_id)
@@ -831,7 +836,7 @@ def contest_finish(*, contest: Contest, today: dt.date | None = None) -> bool:
     for r in winners:
         recipient = members.get(r.member_id) if r.member_id else leads.get(r.team_id)
         if recipient is not None:
-            notify(recipient=recipient, kind=NoticeKind.CONTEST, result=r)
+            notify(recipient=recipient, kind=NoticeKind.CONTEST, result=r, email=email)
     audit_record(
         actor=actor,
         action="contest.finish",
@@ -846,10 +851,12 @@ def contest_finish(*, contest: Contest, today: dt.date | None = None) -> bool:
     return True
 
 
-def contests_finish(*, organisation: Organisation, today: dt.date | None = None) -> int:
+def contests_finish(
+    *, organisation: Organisation, today: dt.date | None = None, email: bool = True
+) -> int:
     """Finish every active contest of the organisation whose last day has passed."""
     today = today or sel.org_today(organisation)
     due = Contest.objects.filter(
         organisation=organisation, status=ContestStatus.ACTIVE, ends_on__lt=today
     ).order_by("ends_on", "pk")
-    return sum(1 for contest in due if contest_finish(contest=contest, today=today))
+    return sum(1 for contest in due if contest_finish(contest=contest, today=today, email=email))
