@@ -4,7 +4,10 @@ A segment is a conjunction of conditions over account fields; segments are tried
 priority order (1 first) and the first that matches is a record's segment. The grade says
 how much the organisation wants that customer: A for a match of the top priority, B for
 the next, C below, "" (none) for no match. Fits are stored, recomputed in bulk when rules
-change (``saleshelm.direction.segments``), so reports group by them in SQL."""
+change (``saleshelm.direction.segments``), so reports group by them in SQL.
+
+Fits carry no index beyond their keys: reports reach them from the record side (a join on
+the unique record column), and every extra index slows the bulk rewrite of 50,000 rows."""
 
 from __future__ import annotations
 
@@ -71,10 +74,6 @@ class AccountSegmentFit(OrgOwned):
                 condition=models.Q(grade__in=Grade.values), name="direction_account_fit_grade"
             ),
         ]
-        indexes = [
-            models.Index(fields=["organisation", "segment"], name="direction_accfit_org_seg"),
-            models.Index(fields=["organisation", "grade"], name="direction_accfit_org_grade"),
-        ]
 
 
 class LeadSegmentFit(OrgOwned):
@@ -89,8 +88,4 @@ class LeadSegmentFit(OrgOwned):
             models.CheckConstraint(
                 condition=models.Q(grade__in=Grade.values), name="direction_lead_fit_grade"
             ),
-        ]
-        indexes = [
-            models.Index(fields=["organisation", "segment"], name="direction_leadfit_org_seg"),
-            models.Index(fields=["organisation", "grade"], name="direction_leadfit_org_grade"),
         ]
