@@ -57,7 +57,7 @@ class ImportJobSummaryOut(Schema):
 
     @staticmethod
     def resolve_actor(job: ImportJob) -> str:
-        return job.actor.user.email if job.actor_id else job.actor_label
+        return job.actor.user.email if job.actor is not None else job.actor_label
 
     @staticmethod
     def resolve_duration_ms(job: ImportJob) -> int | None:

@@ -108,7 +108,7 @@ def _text_parser(col: Column) -> Callable[[str], Any]:
     limit = col.max_length
 
     def parse(raw: str):
-        value = raw.strip(" \u00a0")
+        value: str | None = raw.strip(" \u00a0")
         if not value or value.isspace():
             return None
         value = clean_text(value) if value[0] in _SPECIAL_START else value.rstrip()

@@ -133,6 +133,7 @@ def csv_response(header: list[str], rows: Iterable[list[Any]], filename: str):
 
     rows = iter(rows)
     head = list(islice(rows, SMALL_EXPORT_ROWS))
+    response: HttpResponse | StreamingHttpResponse
     if len(head) < SMALL_EXPORT_ROWS:
         response = HttpResponse(
             b"".join(csv_chunks(header, head)), content_type=CONTENT_TYPES["csv"]

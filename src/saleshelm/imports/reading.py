@@ -21,7 +21,6 @@ import contextlib
 import csv
 import datetime as dt
 import io
-import math
 import numbers
 import re
 import unicodedata
@@ -253,11 +252,12 @@ def xlsx_cell_text(value) -> str:
         return format(value, "f")
     if isinstance(value, numbers.Real):
         # A spreadsheet number: its shortest exact decimal text, without a trailing ".0".
-        if not math.isfinite(value):
+        number = Decimal(repr(value))
+        if not number.is_finite():
             return str(value)
-        if value == int(value) and abs(value) < 10**15:
-            return str(int(value))
-        return format(Decimal(repr(value)), "f")
+        if number == number.to_integral_value() and abs(number) < 10**15:
+            return str(int(number))
+        return format(number, "f")
     return str(value)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import IO
+from typing import IO, Any
 
 from django.core.files.base import File
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -222,7 +222,7 @@ class _ProgressSaver:
     def __init__(self, job: ImportJob) -> None:
         self.job = job
         self.last = time.monotonic()
-        self.side = None
+        self.side: Any = None
 
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()

@@ -194,7 +194,8 @@ def preview(request, pk: int):
         return redirect("imports:job", pk=job.pk)
     if not job.upload:
         return redirect("imports:job", pk=job.pk)
-    columns, rows = [], []
+    columns: list[str] = []
+    rows: list[list[str]] = []
     if job.status in (JobStatus.DONE, JobStatus.REJECTED):
         try:
             columns, rows = _preview(job)

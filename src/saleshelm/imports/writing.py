@@ -22,7 +22,7 @@ ROWS_PER_STATEMENT = 5000
 
 def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
     meta = model._meta
-    return [meta.get_field(f).column for f in fields]
+    return [meta.get_field(f).column for f in fields]  # type: ignore[union-attr,misc]
 
 
 def _q(name: str) -> str:

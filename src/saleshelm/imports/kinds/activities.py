@@ -137,8 +137,8 @@ class ActivitiesKind(RecordKind):
                 "done",
             )
         )
-        for row in qs.iterator(chunk_size=2000):
-            row = list(row)
+        for found in qs.iterator(chunk_size=2000):
+            row: list = list(found)
             local = row[2].astimezone(tz).replace(tzinfo=None)
             row[2] = local.date() if local.time() == dt.time(0) else local
             yield row

@@ -179,7 +179,7 @@ class MembersKind(Kind):
 
         # 1. Rows against each other: duplicates, team parents, managers.
         first_row: dict[str, int] = {}
-        parent_of: dict[str, tuple[str | None, int]] = {}  # team key -> (parent name, row)
+        parent_of: dict[str, tuple[str, int]] = {}  # team key -> (parent name, row)
         manager_row: dict[str, int] = {}
         for row in rows:
             v = row.values
@@ -235,7 +235,7 @@ class MembersKind(Kind):
             final_parent[key] = parent.casefold()
         for key, (parent, number) in parent_of.items():
             seen_keys = {key}
-            cursor = parent.casefold()
+            cursor: str | None = parent.casefold()
             depth = 0
             while cursor is not None:
                 if cursor in seen_keys:
@@ -362,7 +362,7 @@ class MembersKind(Kind):
             if team is None:
                 team = people.team_create(actor=actor, name=name, parent=parent)
                 teams[key] = team
-            elif wanted and team.parent_id != parent.pk:
+            elif parent is not None and team.parent_id != parent.pk:
                 team = people.team_update(actor=actor, team=team, parent=parent)
                 teams[key] = team
             return team

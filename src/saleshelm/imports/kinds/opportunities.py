@@ -461,7 +461,7 @@ class OpportunitiesKind(RecordKind):
             new["stage_entered_at"] = ctx.now
         if not closed:
             new["closed_at"] = None
-        elif moved or old.get("closed_at") is None:
+        elif moved or old is None or old.get("closed_at") is None:
             day = new["close_date"]
             new["closed_at"] = dt.datetime(
                 day.year, day.month, day.day, tzinfo=ctx.state["tz"]

@@ -383,7 +383,7 @@ class OrdersKind(Kind):
                 status_date = v[i_date]
             if status_date is not None and v[i_date] is not None and status_date < v[i_date]:
                 ctx.error(row, "status_date", status_date, _("before the order date"))
-            split = None
+            split: list[tuple[int | None, Decimal]] | None = None
             if v[i_split] is not None:
                 split = []
                 for email, share in v[i_split]:

@@ -84,10 +84,11 @@ class Preset:
                 % {"tool": self.tool, "object": obj.name, "kind": obj.kind},
                 code="wrong_kind",
             )
-        position = {}
+        position: dict[str, int] = {}
         for i, k in enumerate(keys):
             position.setdefault(k, i)
-        sources, used = [], set()
+        sources: list[Source] = []
+        used: set[int] = set()
         plan = Plan(sources=sources)
         for m in obj.maps:
             first = next(
