@@ -27,12 +27,12 @@ def allocate(
     Shares are normalised by their sum, so they need not add up to exactly 1."""
     unit = quantum(places)
     amount = total.quantize(unit, rounding=ROUND_HALF_UP)
+    if len(shares) == 1:
+        return {shares[0][0]: amount}
     if not shares:
         return {}
     weight = sum((s for _, s in shares), ZERO)
-    if len(shares) == 1 or weight <= 0:
-        if len(shares) == 1:
-            return {shares[0][0]: amount}
+    if weight <= 0:
         raise ValueError("split shares must be positive")
     sign = -1 if amount < 0 else 1
     magnitude = abs(amount)

@@ -20,13 +20,15 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Max, Q
+from django.db import IntegrityError, connections, models, router, transaction
+from django.db.models import Max, Q, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
 
 from saleshelm.core.errors import ApplicationError, Conflict
 from saleshelm.core.money import minor_unit
@@ -270,6 +272,16 @@ LINE_FIELDS = (
 )
 
 
+DECIMAL_LINE_FIELDS = (
+    "quantity",
+    "net_amount",
+    "net_amount_reporting",
+    "cost_amount",
+    "cost_amount_reporting",
+    "splits__share",
+)
+
+
 @dataclass
 class SourceLine:
     id: int
@@ -299,15 +311,24 @@ def load_lines(organisation_id: int, order_ranges, status_ranges) -> list[Source
         match |= Q(order_date__gte=start, order_date__lte=end)
     for start, end in _merge(status_ranges):
         match |= Q(status_date__gte=start, status_date__lte=end, status__in=CANCELLING)
+    # Decimals travel as text and are read with Decimal(): exact on SQLite (which keeps them
+    # as REAL) and PostgreSQL alike, and much cheaper than the ORM's per-value converters.
+    texts = {name: Cast(name, TextField()) for name in DECIMAL_LINE_FIELDS}
     rows = (
         OrderLine.objects.filter(organisation_id=organisation_id)
         .filter(match)
+        .annotate(**{f"{k}_text": v for k, v in texts.items()})
         .order_by("id")
-        .values_list(*LINE_FIELDS)
+        .values_list(*[f"{f}_text" if f in texts else f for f in LINE_FIELDS])
     )
+    decimal_at = [i for i, f in enumerate(LINE_FIELDS) if f in texts]
     lines: list[SourceLine] = []
     current: SourceLine | None = None
-    for row in rows.iterator(chunk_size=5000):
+    for raw in rows.iterator(chunk_size=5000):
+        row = list(raw)
+        for i in decimal_at:
+            if row[i] is not None:
+                row[i] = Decimal(row[i])
         if current is None or current.id != row[0]:
             current = SourceLine(*row[:16])
             lines.append(current)
@@ -895,44 +916,119 @@ class RunCalculation:
 # --- Writing -----------------------------------------------------------------------------------
 
 
-def _line_rows(org_id: int, statement_id: int, result: e.StatementResult) -> list[PayoutLine]:
+LINE_COLUMNS = [
+    "organisation",
+    "statement",
+    "position",
+    "kind",
+    "component",
+    "basis",
+    "basis_is_quantity",
+    "rate",
+    "amount",
+    "note",
+    "adjusts_kind",
+    "source",
+    "ref_statement",
+    "ref_line_id",
+    "dispute",
+]
+CREDIT_COLUMNS = [
+    "organisation",
+    "statement",
+    "source_line_id",
+    "order_ref",
+    "line_no",
+    "sku",
+    "order_date",
+    "credited",
+    "share",
+]
+SHARE_QUANTUM = Decimal("0.0001")
+
+
+def _line_rows(org_id: int, statement_id: int, lines: Iterable[e.Line]) -> list[tuple]:
     return [
-        PayoutLine(
-            organisation_id=org_id,
-            statement_id=statement_id,
-            position=i,
-            kind=ln.kind,
-            component=ln.component,
-            basis=ln.basis,
-            basis_is_quantity=ln.basis_is_quantity,
-            rate=ln.rate,
-            amount=ln.amount,
-            note=ln.note[:255],
-            adjusts_kind=ln.adjusts_kind,
-            source=ln.source,
-            ref_statement_id=ln.ref_statement_id,
-            ref_line_id=ln.ref_line_id,
-            dispute_id=ln.dispute_id,
+        (
+            org_id,
+            statement_id,
+            i,
+            ln.kind,
+            ln.component,
+            ln.basis,
+            ln.basis_is_quantity,
+            ln.rate,
+            ln.amount,
+            ln.note[:255],
+            ln.adjusts_kind,
+            ln.source,
+            ln.ref_statement_id,
+            ln.ref_line_id,
+            ln.dispute_id,
         )
-        for i, ln in enumerate(result.lines, start=1)
+        for i, ln in enumerate(lines, start=1)
     ]
 
 
-def _credit_rows(org_id: int, statement_id: int, result: e.StatementResult) -> list[CreditLine]:
+def _credit_rows(org_id: int, statement_id: int, result: e.StatementResult) -> list[tuple]:
     return [
-        CreditLine(
-            organisation_id=org_id,
-            statement_id=statement_id,
-            source_line_id=c.line_id,
-            order_ref=c.order[:100],
-            line_no=c.line,
-            sku=c.sku[:64],
-            order_date=c.order_date,
-            credited=c.credited,
-            share=c.share.quantize(Decimal("0.0001")),
+        (
+            org_id,
+            statement_id,
+            c.line_id,
+            c.order[:100],
+            c.line,
+            c.sku[:64],
+            c.order_date,
+            c.credited,
+            c.share.quantize(SHARE_QUANTUM),
         )
         for c in result.credits
     ]
+
+
+def insert_rows(model, names: list[str], rows: list[tuple]) -> None:
+    """Append many rows to ``model``'s table in one statement: ``COPY`` on PostgreSQL, one
+    ``executemany`` on SQLite. ``created_at``/``updated_at`` are set to now; values are plain
+    Python values (Decimal, date, int, str, bool, None)."""
+    if not rows:
+        return
+    conn = connections[router.db_for_write(model)]
+    fields = [model._meta.get_field(n) for n in names]
+    stamp_fields = [model._meta.get_field("created_at"), model._meta.get_field("updated_at")]
+    columns = [f.column for f in fields] + [f.column for f in stamp_fields]
+    now = timezone.now()
+    quoted = ", ".join(conn.ops.quote_name(c) for c in columns)
+    table = conn.ops.quote_name(model._meta.db_table)
+    if conn.vendor == "postgresql":
+        conn.ensure_connection()
+        with (
+            conn.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row((*row, now, now))
+        return
+    # SQLite stores decimals and dates as text it converts itself; adapt once per kind.
+    stamp = conn.ops.adapt_datetimefield_value(now)
+    adapt: list[Callable[[Any], str | None] | None] = []
+    for f in fields:
+        if isinstance(f, models.DecimalField):
+            adapt.append(lambda v: None if v is None else str(v))
+        elif isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField):
+            adapt.append(lambda v: None if v is None else v.isoformat())
+        else:
+            adapt.append(None)
+    converted = [(i, a) for i, a in enumerate(adapt) if a is not None]
+    params = []
+    for row in rows:
+        values = list(row)
+        for i, a in converted:
+            values[i] = a(values[i])
+        params.append((*values, stamp, stamp))
+    marks = ", ".join(["%s"] * len(columns))
+    with conn.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", params)  # noqa: S608
 
 
 def insert_many(model, objs: list) -> None:
@@ -1052,8 +1148,8 @@ def write(run: CommissionRun, computed: list[Computed], started: dt.datetime) ->
     ids = {
         c.key: keep[(c.job.version.plan_id, c.member_id, c.job.window.pay_key)].pk for c in computed
     }
-    payout: list[PayoutLine] = []
-    credits: list[CreditLine] = []
+    payout: list[tuple] = []
+    credits: list[tuple] = []
     placements: list[tuple[int, int]] = []
     for c in computed:
         sid = ids[c.key]
@@ -1063,14 +1159,11 @@ def write(run: CommissionRun, computed: list[Computed], started: dt.datetime) ->
             if isinstance(ref, tuple):  # a statement of this run
                 ref = ids.get(ref)
             lines.append(ln if ref == ln.ref_statement_id else _with_ref(ln, ref))
-        result = e.StatementResult(
-            c.result.member_id, c.result.window, tuple(lines), c.result.credits, c.result.total
-        )
-        payout.extend(_line_rows(org_id, sid, result))
+        payout.extend(_line_rows(org_id, sid, lines))
         credits.extend(_credit_rows(org_id, sid, c.result))
         placements.extend((sid, d) for d in c.disputes)
-    insert_many(PayoutLine, payout)
-    insert_many(CreditLine, credits)
+    insert_rows(PayoutLine, LINE_COLUMNS, payout)
+    insert_rows(CreditLine, CREDIT_COLUMNS, credits)
     update_many(
         Dispute,
         [Dispute(pk=d, placed_statement_id=sid) for sid, d in placements],
