@@ -27,7 +27,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from saleshelm.core.errors import ApplicationError
-from saleshelm.performance.sql import ExactMoneySum, from_units
+from saleshelm.performance.sql import ExactMoneySum, from_units, raw_rows
 
 OUTCOME = "outcome"
 BEHAVIOUR = "behaviour"
@@ -187,7 +187,7 @@ def _rollup(column: str) -> Callable[[MetricQuery], dict[int, Parts]]:
             qs = qs.filter(member_id__in=sorted(q.member_ids))
         if q.category_ids is not None:
             qs = qs.filter(product_category_id__in=sorted(q.category_ids))
-        rows = (
+        rows = raw_rows(
             qs.order_by().values("member_id").annotate(v=Sum(column)).values_list("member_id", "v")
         )
         return {m: (from_units(v), None) for m, v in rows}

@@ -17,11 +17,11 @@ the months touched by anything changed since (order-date and status-date months)
 those months of the organisation's facts and inserts them again from the raw lines in one
 ``INSERT … SELECT``. Asking "has anything changed?" is one indexed ``MAX(updated_at)``.
 
-What a watermark cannot see — a line deleted outright, or a line whose order date moves
-from one month to another (its old month is not known any more) — is repaired by the
-nightly full rebuild (``performance.rollups_rebuild``). Lines written with a timestamp a
-little older than the watermark (a long transaction committing late) are caught by
-re-reading ``OVERLAP`` before the watermark on every refresh.
+What a watermark cannot see — a line deleted outright, or a line whose order date or
+status date moves from one month to another (its old month is not known any more) — is
+repaired by the nightly full rebuild (``performance.rollups_rebuild``). Lines stamped a
+little before the watermark (a long transaction committing after a newer change) are caught
+by the scheduled sweep, which re-reads ``OVERLAP`` before the watermark.
 """
 
 from __future__ import annotations
@@ -76,74 +76,63 @@ def _month_ranges(months: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
     return ranges
 
 
-def _insert_sql(*, months: list[dt.date] | None) -> tuple[str, list]:
-    """The one statement that recomputes facts of one organisation (all months, or ``months``).
+def _insert_sql(organisation_id: int, months: list[dt.date] | None) -> tuple[str, list]:
+    """The one statement that recomputes the facts of one organisation (every month, or
+    ``months``), and its parameters.
 
-    Parameters: the organisation id first (twice); month filters follow.
+    One pass over the lines: each line joined to its split rows (none: the owner gets it
+    all) and to a two-row "sign" table — every line counts once with +1 in its order-date
+    month, and a line cancelled later (or a sold line returned whole) once more with -1 in
+    its status-date month. ``CROSS JOIN`` keeps the lines the outer loop on SQLite, so each
+    line is read once; the GROUP BY sums integers (ten-thousandths), exact on any backend.
     """
     backend = connection.vendor
     units = lambda expr: money_units_sql(expr, backend=backend)  # noqa: E731
     share = lambda expr: share_units_sql(expr, "s.share", backend=backend)  # noqa: E731
     month = lambda expr: month_sql(expr, backend=backend)  # noqa: E731
-    params: list = []
-    line_filter = ""
-    m1_filter = ""
-    m2_filter = ""
+    reversal = "l.status = 'cancelled' OR (l.status = 'returned' AND l.quantity > 0)"
+    net = units("COALESCE(l.net_amount_reporting, 0)")
+    cost = units("COALESCE(l.cost_amount_reporting, 0)")
+    qty = units("l.quantity")
+    params: list = [organisation_id, organisation_id]
+    line_filter = month_filter = ""
     if months is not None:
         ranges = _month_ranges(months)
         by_order = " OR ".join("(l.order_date BETWEEN %s AND %s)" for _ in ranges)
         by_status = " OR ".join("(l.status_date BETWEEN %s AND %s)" for _ in ranges)
-        line_filter = f" AND (({by_order}) OR ({by_status}))"
-        for lo, hi in ranges:
-            params += [lo, hi]
-        for lo, hi in ranges:
-            params += [lo, hi]
-        placeholders = ", ".join("%s" for _ in months)
-        m1_filter = f" WHERE m1 IN ({placeholders})"
-        m2_filter = f" AND m2 IN ({placeholders})"
-    reversal = "l.status = 'cancelled' OR (l.status = 'returned' AND l.quantity > 0)"
+        line_filter = f"\n    AND (({by_order}) OR ({by_status}))"
+        params += [d for r in ranges for d in r] + [d for r in ranges for d in r]
+        month_filter = f"\nWHERE ev.month IN ({', '.join('%s' for _ in months)})"
+        params += list(months)
     sql = f"""
-WITH lines AS (
-  SELECT l.id AS id, l.owner_id AS owner_id, l.product_category_id AS cat,
-         {units("COALESCE(l.net_amount_reporting, 0)")} AS net_u,
-         {units("COALESCE(l.cost_amount_reporting, 0)")} AS cost_u,
-         {units("l.quantity")} AS qty_u,
-         {month("l.order_date")} AS m1,
-         CASE WHEN {reversal} THEN {month("COALESCE(l.status_date, l.order_date)")} END AS m2
-  FROM {LINE_TABLE} l
-  WHERE l.organisation_id = %s{line_filter}
-),
-credits AS (
-  SELECT ln.owner_id AS member_id, ln.cat AS cat, ln.net_u AS net_u, ln.cost_u AS cost_u,
-         ln.qty_u AS qty_u, ln.m1 AS m1, ln.m2 AS m2
-  FROM lines ln
-  WHERE NOT EXISTS (SELECT 1 FROM {SPLIT_TABLE} s WHERE s.line_id = ln.id)
-  UNION ALL
-  SELECT s.member_id, ln.cat, {share("ln.net_u")}, {share("ln.cost_u")}, {share("ln.qty_u")},
-         ln.m1, ln.m2
-  FROM lines ln JOIN {SPLIT_TABLE} s ON s.line_id = ln.id
-),
-events AS (
-  SELECT member_id, cat, m1 AS month, net_u, cost_u, qty_u, 1 AS n FROM credits{m1_filter}
-  UNION ALL
-  SELECT member_id, cat, m2, -net_u, -cost_u, -qty_u, -1 FROM credits
-  WHERE m2 IS NOT NULL{m2_filter}
-)
 INSERT INTO {FACT_TABLE}
   (organisation_id, member_id, month, product_category_id, revenue, gross_margin, units,
    line_count)
-SELECT %s, member_id, month, cat, SUM(net_u), SUM(net_u - cost_u), SUM(qty_u), SUM(n)
-FROM events
-GROUP BY member_id, month, cat
+SELECT %s, ev.member_id, ev.month, ev.cat, SUM(ev.sign * ev.net_u),
+       SUM(ev.sign * (ev.net_u - ev.cost_u)), SUM(ev.sign * ev.qty_u), SUM(ev.sign)
+FROM (
+  SELECT COALESCE(s.member_id, l.owner_id) AS member_id,
+         l.product_category_id AS cat,
+         CASE WHEN s.line_id IS NULL THEN {net} ELSE {share(net)} END AS net_u,
+         CASE WHEN s.line_id IS NULL THEN {cost} ELSE {share(cost)} END AS cost_u,
+         CASE WHEN s.line_id IS NULL THEN {qty} ELSE {share(qty)} END AS qty_u,
+         CASE WHEN sg.n = 1 THEN {month("l.order_date")}
+              ELSE {month("COALESCE(l.status_date, l.order_date)")} END AS month,
+         sg.n AS sign
+  FROM {LINE_TABLE} l
+  LEFT JOIN {SPLIT_TABLE} s ON s.line_id = l.id
+  CROSS JOIN (SELECT 1 AS n UNION ALL SELECT -1) sg
+  WHERE l.organisation_id = %s
+    AND (sg.n = 1 OR {reversal}){line_filter}
+) ev{month_filter}
+GROUP BY ev.member_id, ev.month, ev.cat
 """  # noqa: S608 - only table names, fixed SQL fragments and placeholders are interpolated
-    filter_params = params
-    month_params = [] if months is None else list(months) + list(months)
-    return sql, [*filter_params, *month_params]
+    return sql, params
 
 
 def _recompute(organisation_id: int, months: list[dt.date] | None) -> None:
     """Delete and re-insert the facts of one organisation (all months or the given ones)."""
-    sql, extra = _insert_sql(months=months)
+    sql, params = _insert_sql(organisation_id, months)
     with connection.cursor() as cursor:
         if months is None:
             cursor.execute(
@@ -156,10 +145,6 @@ def _recompute(organisation_id: int, months: list[dt.date] | None) -> None:
                 f"DELETE FROM {FACT_TABLE} WHERE organisation_id = %s AND month IN ({placeholders})",  # noqa: S608
                 [organisation_id, *months],
             )
-        # Parameter order in the statement: lines' organisation, the line filters, the month
-        # filters, then the organisation of the inserted rows.
-        n_filters = 0 if months is None else 4 * len(_month_ranges(months))
-        params = [organisation_id, *extra[:n_filters], *extra[n_filters:], organisation_id]
         cursor.execute(sql, params)
 
 
@@ -244,9 +229,12 @@ def _lock_state(organisation_id: int) -> RollupState:
 def rollups_refresh(organisation_id: int, *, sweep: bool = False) -> RefreshResult:
     """Fold every line change since the watermark into the rollup; idempotent.
 
-    Costs one indexed query when nothing changed. ``sweep`` (the scheduled refresh) also
-    re-reads the ``OVERLAP`` before the watermark when the newest change is not newer, to
-    fold in late commits; selectors skip that to stay at one query.
+    Costs one indexed query when nothing changed. A selector's refresh folds in exactly the
+    lines changed after the watermark. ``sweep`` (the scheduled refresh, every few minutes)
+    also re-reads the ``OVERLAP`` before the watermark, even when nothing newer exists, to
+    fold in lines whose transaction committed after a newer change had moved the watermark.
+    Selectors leave that to the sweep: re-reading the window on every request would recompute
+    a whole bulk import's months for minutes after it.
     """
     stale = rollups_stale(organisation_id)
     if stale is False and not sweep:
@@ -265,8 +253,9 @@ def rollups_refresh(organisation_id: int, *, sweep: bool = False) -> RefreshResu
                 updated_at=now,
             )
             return RefreshResult(organisation_id, rebuilt=True)
-        lines_since = None if state.lines_watermark is None else state.lines_watermark - OVERLAP
-        splits_since = None if state.splits_watermark is None else state.splits_watermark - OVERLAP
+        window = OVERLAP if sweep else dt.timedelta(0)
+        lines_since = None if state.lines_watermark is None else state.lines_watermark - window
+        splits_since = None if state.splits_watermark is None else state.splits_watermark - window
         months = sorted(_touched_months(organisation_id, lines_since, splits_since))
         rebuilt = len(months) > MAX_MONTHS_INCREMENTAL
         if months:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, replace
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -32,7 +32,7 @@ GROUPS = ("member", "team", "territory")
 VARIANCE_GROUPS = (*GROUPS, "product_category")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Row:
     """One assignee's figures for a metric and period (Decimals at 4 places, or None)."""
 
@@ -56,7 +56,7 @@ class Row:
         return self.actual - self.target
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Figures:
     target: Decimal | None
     actual: Decimal | None
@@ -86,43 +86,66 @@ def _add(a: Parts | None, b: Parts) -> Parts:
 
 
 def actual_value(metric: Metric, parts: Parts | None) -> Decimal | None:
+    n = _actual_units(metric, parts)
+    return None if n is None else distribution.from_units(n)
+
+
+def _actual_units(metric: Metric, parts: Parts | None) -> int | None:
     if parts is None:
-        return Decimal("0.0000") if metric.additive else None
+        return 0 if metric.additive else None
     num, den = parts
     if den is None:
-        return distribution.round_half_up(num)
-    return distribution.ratio(num, den)
+        return distribution.units(num)
+    den_u = distribution.units(den)
+    if den_u == 0:
+        return None
+    return distribution.round_div(distribution.units(num) * 10_000, den_u)
+
+
+def figures_units(
+    metric: Metric, parts: Parts | None, targets: list | None, period: Period, today: dt.date
+) -> tuple[int | None, int | None, int | None, int | None, int | None, int | None]:
+    """(target, actual, expected to date, attainment, pacing, projection) of one assignee,
+    each in ten-thousandths (None when there is none).
+
+    Integer arithmetic (a table of 2,000 members is 2,000 of these) with the same half-up
+    rounding as ``distribution.round_half_up``: target and expected are rounded to 4 places
+    first, and attainment and pacing divide by those rounded figures."""
+    d = distribution
+    round_div = d.round_div
+    actual = _actual_units(metric, parts)
+    target = expected = None
+    if targets:
+        if metric.additive:
+            found = d.period_figures(targets, period.start, period.end, today)
+            if found is not None:
+                target, expected = found
+        else:
+            level = d.level_target(targets, period.start, period.end)
+            if level is not None:
+                target = expected = round_div(level.numerator * 10_000, level.denominator)
+    projection = attainment = pacing = None
+    if actual is not None:
+        if metric.additive:
+            elapsed = d.elapsed_days(period.start, period.end, today)
+            if elapsed:
+                projection = round_div(actual * period.days, elapsed)
+        if target:
+            attainment = round_div(actual * 10_000, target)
+        if expected:
+            pacing = round_div(actual * 10_000, expected)
+    return target, actual, expected, attainment, pacing, projection
 
 
 def figures(
     metric: Metric, parts: Parts | None, targets: list | None, period: Period, today: dt.date
 ) -> Figures:
-    actual = actual_value(metric, parts)
-    target = expected = None
-    if targets:
-        if metric.additive:
-            months = distribution.period_months(targets, period.start, period.end)
-            if months is not None:
-                target = distribution.round_half_up(distribution.total(months) or 0)
-                expected = distribution.round_half_up(
-                    distribution.expected_to_date(months, today) or 0
-                )
-        else:
-            level = distribution.level_target(targets, period.start, period.end)
-            if level is not None:
-                target = expected = distribution.round_half_up(level)
-    projection = None
-    if metric.additive and actual is not None:
-        elapsed = distribution.elapsed_days(period.start, period.end, today)
-        if elapsed:
-            projection = distribution.round_half_up(Fraction(actual) / elapsed * period.days)
+    """Target, actual, expected to date, attainment, pacing and run rate of one assignee."""
     return Figures(
-        target=target,
-        actual=actual,
-        expected_to_date=expected,
-        attainment=distribution.ratio(actual, target),
-        pacing=distribution.ratio(actual, expected),
-        projection=projection,
+        *(
+            None if n is None else Decimal(n).scaleb(-4)
+            for n in figures_units(metric, parts, targets, period, today)
+        )
     )
 
 
@@ -144,23 +167,53 @@ def _row(kind: str, id_: int, name: str, email: str | None, team: str | None, f:
 
 def rank_rows(rows: list[Row], metric: Metric) -> list[Row]:
     """By actual (descending; ascending for lower-is-better metrics), then attainment
-    descending, then name and id; missing figures last. Ranks are 1-based positions."""
+    descending, then name and id; missing figures last. Ranks are 1-based positions, set on
+    the rows themselves; answers them in rank order."""
     sign = -1 if metric.higher_is_better else 1
+    zero = Decimal(0)
 
     def key(r: Row):
+        actual, attainment = r.actual, r.attainment
         return (
-            r.actual is None,
-            sign * (r.actual or 0),
-            r.attainment is None,
-            -(r.attainment or 0),
+            actual is None,
+            sign * actual if actual is not None else zero,
+            attainment is None,
+            -attainment if attainment is not None else zero,
             r.name.casefold(),
             r.id,
         )
 
-    return [replace(r, rank=i) for i, r in enumerate(sorted(rows, key=key), start=1)]
+    ranked = sorted(rows, key=key)
+    for i, r in enumerate(ranked, start=1):
+        r.rank = i
+    return ranked
 
 
 # --- rows per group ---------------------------------------------------------------------------
+
+
+def _member_candidates(
+    board: Board,
+    metric: Metric,
+    period: Period,
+    *,
+    shared: bool = False,
+    only: set[int] | None = None,
+):
+    """(member, parts, targets) of every member a member table shows: the selling members
+    the actor sees, and anyone seen with a figure or a target in the period."""
+    visible = board.visible_members(shared=shared)
+    if only is not None:
+        visible = only if visible is None else visible & only
+    actuals = board.actuals(metric, period, member_ids=visible)
+    targets = board.targets(metric, period, "member")
+    for m in board.directory().values():
+        if visible is not None and m.id not in visible:
+            continue
+        selling = m.is_active and m.role in SELLING_ROLES
+        if not (selling or m.id in actuals or m.id in targets or (only and m.id in only)):
+            continue
+        yield m, actuals.get(m.id), targets.get(m.id)
 
 
 def member_rows(
@@ -171,23 +224,79 @@ def member_rows(
     shared: bool = False,
     only: set[int] | None = None,
 ) -> list[Row]:
-    visible = board.visible_members(shared=shared)
-    if only is not None:
-        visible = only if visible is None else visible & only
-    actuals = board.actuals(metric, period, member_ids=visible)
-    targets = board.targets(metric, period, "member")
-    directory = board.directory()
     assert board.today is not None
-    rows = []
-    for m in directory.values():
-        if visible is not None and m.id not in visible:
-            continue
-        selling = m.is_active and m.role in SELLING_ROLES
-        if not (selling or m.id in actuals or m.id in targets or (only and m.id in only)):
-            continue
-        f = figures(metric, actuals.get(m.id), targets.get(m.id), period, board.today)
-        rows.append(_row("member", m.id, m.name, m.email, m.team_name, f))
-    return rows
+    return [
+        _row(
+            "member",
+            m.id,
+            m.name,
+            m.email,
+            m.team_name,
+            figures(metric, parts, ts, period, board.today),
+        )
+        for m, parts, ts in _member_candidates(board, metric, period, shared=shared, only=only)
+    ]
+
+
+def fmt_units(n: int | None, places: int) -> str | None:
+    """Ten-thousandths as a decimal string with ``places`` decimals, rounded half-up."""
+    if n is None:
+        return None
+    if places < 4:
+        n = distribution.round_div(n, 10 ** (4 - places))
+    sign = "-" if n < 0 else ""
+    n = abs(n)
+    if places == 0:
+        return f"{sign}{n}"
+    scale = 10**places
+    return f"{sign}{n // scale}.{n % scale:0{places}d}"
+
+
+def member_report_rows(
+    board: Board, metric: Metric, period: Period, *, shared: bool = False
+) -> list[dict[str, Any]]:
+    """The ranked member rows of the API answer, straight from integers to strings (the
+    fast path of ``rank_rows`` + ``row_json`` for thousands of members; same figures)."""
+    assert board.today is not None
+    today = board.today
+    places = metric.places
+    expected_places = max(places, 2)
+    sign = -1 if metric.higher_is_better else 1
+    entries = []
+    for m, parts, ts in _member_candidates(board, metric, period, shared=shared):
+        target, actual, expected, attainment, pacing, _ = figures_units(
+            metric, parts, ts, period, today
+        )
+        key = (
+            actual is None,
+            sign * actual if actual is not None else 0,
+            attainment is None,
+            -attainment if attainment is not None else 0,
+            m.name.casefold(),
+            m.id,
+        )
+        entries.append((key, m, target, actual, expected, attainment, pacing))
+    entries.sort(key=lambda e: e[0])
+    return [
+        {
+            "assignee": {
+                "type": "member",
+                "id": m.id,
+                "email": m.email,
+                "name": m.name,
+                "team": m.team_name,
+            },
+            "target": fmt_units(target, places),
+            "actual": fmt_units(actual, places),
+            "attainment": fmt_units(attainment, 4),
+            "expected_to_date": fmt_units(expected, expected_places),
+            "pacing": fmt_units(pacing, 4),
+            "rank": rank,
+        }
+        for rank, (_key, m, target, actual, expected, attainment, pacing) in enumerate(
+            entries, start=1
+        )
+    ]
 
 
 def _node_parts(
@@ -267,10 +376,14 @@ def leaderboard(
     return p, m, rows[:limit] if limit else rows
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(9)}
+
+
 def fmt(value: Decimal | None, places: int) -> str | None:
+    """A decimal string rounded half-up to ``places`` (None stays None)."""
     if value is None:
         return None
-    return str(distribution.round_half_up(value, places))
+    return str(value.quantize(_QUANTA[places], rounding=ROUND_HALF_UP))
 
 
 def row_json(row: Row, metric: Metric) -> dict[str, Any]:
@@ -314,11 +427,16 @@ def attainment_report(
     group: str | None = None,
     today: dt.date | None = None,
 ) -> dict[str, Any]:
+    """The API answer of attainment (SPEC §6)."""
     board = board_for(actor=actor, today=today)
-    p, m, rows = attainment_rows(
-        actor=actor, period=period, metric=metric, group=group, board=board
-    )
-    return report_json(board, p, m, rows)
+    p = board.period(period)
+    m = board.metric(metric)
+    g = check_group(group)
+    if g == "member":
+        rows = member_report_rows(board, m, p)
+    else:
+        rows = [row_json(r, m) for r in rank_rows(node_rows(board, m, p, g), m)]
+    return {"period": p.key, "metric": m.key, "currency": board.currency, "rows": rows}
 
 
 def leaderboard_report(
@@ -329,9 +447,17 @@ def leaderboard_report(
     today: dt.date | None = None,
     limit: int | None = None,
 ) -> dict[str, Any]:
+    """The API answer of the leaderboard (SPEC §6)."""
     board = board_for(actor=actor, today=today)
-    p, m, rows = leaderboard(actor=actor, period=period, metric=metric, board=board, limit=limit)
-    return report_json(board, p, m, rows)
+    p = board.period(period)
+    m = board.metric(metric)
+    rows = member_report_rows(board, m, p, shared=True)
+    return {
+        "period": p.key,
+        "metric": m.key,
+        "currency": board.currency,
+        "rows": rows[:limit] if limit else rows,
+    }
 
 
 def member_period_summary(

@@ -21,6 +21,7 @@ from saleshelm.core.periods import Period, parse_period, period_of
 from saleshelm.performance.metrics import Metric, MetricQuery, Parts, get_metric
 from saleshelm.performance.permissions import sees_all
 from saleshelm.performance.rollups import rollups_refresh
+from saleshelm.performance.sql import raw_rows
 from saleshelm.tenancy.actors import Actor, SystemActor
 from saleshelm.tenancy.roles import Role
 
@@ -30,7 +31,7 @@ SELLING_ROLES = frozenset({Role.REP, Role.MANAGER})
 ID_FILTER_LIMIT = 500
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class MemberInfo:
     id: int
     name: str
@@ -134,7 +135,7 @@ class Board:
         if self._directory is None:
             from saleshelm.tenancy.models import Membership
 
-            rows = (
+            rows = raw_rows(
                 Membership.objects.filter(organisation_id=self.organisation_id)
                 .order_by()
                 .values_list(
@@ -156,7 +157,7 @@ class Board:
                     name=r[1] or r[2],
                     email=r[2],
                     role=r[3],
-                    is_active=r[4],
+                    is_active=bool(r[4]),
                     team_id=r[5],
                     team_name=r[6],
                     team_path=r[7] or "",

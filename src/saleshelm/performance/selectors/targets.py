@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, TextField, When
 
 from saleshelm.core.errors import NotFound
 from saleshelm.performance import distribution
 from saleshelm.performance.models import Target
 from saleshelm.performance.permissions import visible_target_q
+from saleshelm.performance.sql import MoneyUnits, as_date, raw_rows
 from saleshelm.tenancy.actors import Actor
+
+
+class TargetSpec(NamedTuple):
+    """What the figures need of a target (``distribution.TargetLike``), read without models."""
+
+    metric: str
+    assignee_id: int
+    period_key: str
+    start: dt.date
+    end: dt.date
+    value: Decimal
+    distribution: str
+    weights: list
+
 
 ASSIGNEE_FIELD = {
     "member": "member_id",
@@ -76,7 +92,7 @@ def targets_by_assignee(
     end: dt.date,
     category_id: int | None = None,
     assignee_ids: set[int] | None = None,
-) -> dict[int, list[Target]]:
+) -> dict[int, list[TargetSpec]]:
     """Per assignee: its targets overlapping [start, end] (one query; every metric when
     ``metric`` is None); turn them into figures with ``distribution.period_months`` or
     ``distribution.level_target``."""
@@ -99,11 +115,32 @@ def targets_by_assignee(
         )
     if assignee_ids is not None:
         qs = qs.filter(**{f"{field}__in": sorted(assignee_ids)})
-    grouped: dict[int, list[Target]] = defaultdict(list)
-    for t in qs.only(
-        field, "metric", "period_key", "start", "end", "value", "distribution", "weights"
-    ).order_by():
-        grouped[getattr(t, field)].append(t)
+    grouped: dict[int, list[TargetSpec]] = defaultdict(list)
+    # Read raw (thousands of rows): the value as exact ten-thousandths, and the weights only
+    # of a pattern (an even target has none to decode).
+    pattern_weights = Case(
+        When(distribution="pattern", then=F("weights")),
+        default=None,
+        output_field=TextField(),
+    )
+    rows = raw_rows(
+        qs.order_by()
+        .annotate(u=MoneyUnits("value"), w=pattern_weights)
+        .values_list("metric", field, "period_key", "start", "end", "u", "distribution", "w")
+    )
+    for metric, assignee, key, start, end, u, dist, weights in rows:
+        grouped[assignee].append(
+            TargetSpec(
+                metric,
+                assignee,
+                key,
+                as_date(start),
+                as_date(end),
+                Decimal(int(u)).scaleb(-4),
+                dist,
+                json.loads(weights) if isinstance(weights, str) else weights,
+            )
+        )
     return dict(grouped)
 
 
