@@ -8,9 +8,25 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.formats import number_format
+from django.utils import numberformat
+from django.utils.formats import get_format
 
 from saleshelm.core.money import minor_unit
+
+
+def number_format(value, decimal_pos=None, use_l10n=True, force_grouping=False) -> str:
+    """The locale's decimal mark and thousands separator, grouped by three even where the
+    locale sets no grouping (Vietnamese: 1.234.567,89)."""
+    return numberformat.format(
+        value,
+        get_format("DECIMAL_SEPARATOR", use_l10n=use_l10n),
+        decimal_pos,
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR", use_l10n=use_l10n),
+        force_grouping=True,
+        use_l10n=use_l10n,
+    )
+
 
 register = template.Library()
 
