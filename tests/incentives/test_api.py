@@ -322,3 +322,32 @@ def test_a_plan_is_imported_with_its_members_only_from_this_organisation(world, 
     )
     assert response.status_code == 400
     assert response.json()["field"] == "members[1]"
+
+
+def test_out_of_range_input_is_a_clear_400(world, api_client):
+    finance = api_client(world.finance)
+    for period in ("9999-Q4", "2026-13", "July"):
+        r = finance.post(
+            "/api/v1/commission-runs", {"period": period}, content_type="application/json"
+        )
+        assert r.status_code == 400 and r.json()["code"] == "invalid_period", period
+    import_plan(world.org, [world.rep])
+    order(world.rep, "2026-07-05", {"amount": 1000})
+    close(world.org, run(world.org, "2026-07"))
+    line = statement(world.rep, "2026-07").lines.get()
+    dispute = (
+        api_client(world.rep)
+        .post(
+            "/api/v1/disputes",
+            {"line_id": line.pk, "comment": "x"},
+            content_type="application/json",
+        )
+        .json()
+    )
+    for amount in ("1e30", "abc", "0"):
+        r = finance.post(
+            f"/api/v1/disputes/{dispute['id']}/resolve",
+            {"action": "adjust", "amount": amount, "reason": "r"},
+            content_type="application/json",
+        )
+        assert r.status_code == 400, amount

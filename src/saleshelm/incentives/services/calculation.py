@@ -243,7 +243,7 @@ def governing(versions: list[PlanVersion], pay: Period) -> PlanVersion | None:
 def _merge(ranges: Iterable[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
     out: list[list[dt.date]] = []
     for start, end in sorted(ranges):
-        if out and start <= out[-1][1] + dt.timedelta(days=1):
+        if out and (start - out[-1][1]).days <= 1:
             out[-1][1] = max(out[-1][1], end)
         else:
             out.append([start, end])

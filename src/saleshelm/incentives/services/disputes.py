@@ -101,6 +101,8 @@ def dispute_resolve(
         if amount is None or amount == "":
             raise ApplicationError("amount is required to adjust", code="required", field="amount")
         value = parse_decimal(amount, field="amount")
+        if abs(value) >= Decimal(10) ** 15:
+            raise ApplicationError("amount is too large", code="too_large", field="amount")
         currency = dispute.statement.currency if dispute.statement is not None else "USD"
         value = quantize_money(value, currency)
         if not value:
@@ -109,8 +111,6 @@ def dispute_resolve(
                 code="invalid_number",
                 field="amount",
             )
-        if abs(value) >= Decimal(10) ** 15:
-            raise ApplicationError("amount is too large", code="too_large", field="amount")
         dispute.status = DisputeStatus.ADJUSTED
         dispute.adjustment_amount = value
     elif action == "reject":

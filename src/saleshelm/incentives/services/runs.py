@@ -37,6 +37,15 @@ def _organisation(actor: Actor) -> Organisation:
     return Organisation.objects.get(pk=actor.organisation_id)
 
 
+def _period(org: Organisation, text: str):
+    try:
+        return parse_period(text, fiscal_start_month=org.fiscal_year_start_month)
+    except (ValueError, OverflowError):  # a year past 9999
+        raise ApplicationError(
+            f"{text!r} is out of range", code="invalid_period", field="period"
+        ) from None
+
+
 def _membership(actor: Actor):
     return None if isinstance(actor, SystemActor) else actor
 
@@ -46,7 +55,7 @@ def commission_run_create(*, actor: Actor, period: str, plan: Plan | None = None
     """A draft run of a period (month, quarter or year), for one plan or for all."""
     require_commission_writer(actor)
     org = _organisation(actor)
-    parsed = parse_period(period, fiscal_start_month=org.fiscal_year_start_month)
+    parsed = _period(org, period)
     if plan is not None and plan.organisation_id != org.pk:
         raise ApplicationError("Unknown plan.", code="not_found", field="plan")
     existing = CommissionRun.objects.filter(
@@ -80,7 +89,7 @@ def commission_run_get_or_create(
     """The run of that period and plan, created if absent (the CLI runs a period this way)."""
     require_commission_writer(actor)
     org = _organisation(actor)
-    parsed = parse_period(period, fiscal_start_month=org.fiscal_year_start_month)
+    parsed = _period(org, period)
     run = CommissionRun.objects.filter(organisation_id=org.pk, period=parsed.key, plan=plan).first()
     if run is not None:
         return run

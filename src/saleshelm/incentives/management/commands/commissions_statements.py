@@ -6,6 +6,7 @@ payout line (no cell runs as a formula).
 
 import json
 
+from saleshelm.core.errors import ApplicationError
 from saleshelm.core.management.base import SaleshelmCommand
 from saleshelm.core.periods import parse_period
 from saleshelm.incentives.selectors import payroll
@@ -25,7 +26,12 @@ class Command(SaleshelmCommand):
     def run(self, *args, **opts):
         org = self.organisation(opts["org"])
         actor = SystemActor(org, label="cli")
-        period = parse_period(opts["period"], fiscal_start_month=org.fiscal_year_start_month).key
+        try:
+            period = parse_period(
+                opts["period"], fiscal_start_month=org.fiscal_year_start_month
+            ).key
+        except (ValueError, OverflowError):
+            raise ApplicationError(f"{opts['period']!r} is out of range") from None
         statements = list(statement_list(actor=actor, period=period, plan=opts.get("plan")))
         if opts["format"] == "csv":
             self.stdout.write(
