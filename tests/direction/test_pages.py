@@ -47,7 +47,9 @@ def test_goal_page_and_htmx_check_in_by_the_goal_owner(world, web_client, tree):
         headers={"HX-Request": "true", "HX-Target": "key-results"},
     )
     assert r.status_code == 200
-    assert 'id="key-results"' in r.content.decode() and "25%" in r.content.decode()
+    html = r.content.decode()
+    assert 'id="key-results"' in html and "25%" in html
+    assert 'id="goal-progress" aria-labelledby="progress-heading" hx-swap-oob="true"' in html
     assert KeyResultCheckIn.objects.get(key_result=tree["own_kr"]).author == world.rep
     # on the Sales goal the rep reads but may not check in
     sales_page = client.get(reverse("direction:goal", args=[tree["sales"].pk])).content.decode()

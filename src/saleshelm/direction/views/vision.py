@@ -357,10 +357,11 @@ def check_in(request, pk: int):
             if request.htmx:
                 context = _goal_context(request, kr.goal)
                 view = next(v for v in context["node"].key_results if v.kr.pk == kr.pk)
+                # The key results in place, and the goal's progress out of band.
                 return render(
                     request,
-                    "direction/_key_results.html",
-                    {**context, "saved": view.kr.pk},
+                    "direction/_check_in_saved.html",
+                    {**context, "saved": view.kr.pk, "oob": True},
                 )
             messages.success(request, _("Check-in saved."))
             return redirect("direction:goal", pk=kr.goal_id)
