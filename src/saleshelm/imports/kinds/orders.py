@@ -16,6 +16,7 @@ import: a line missing from the file stays as it is (cancel it with ``status``).
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models.functions import Lower
@@ -31,6 +32,7 @@ from saleshelm.imports.writing import BulkUpdate, BulkWriter, adapt_datetime, de
 from saleshelm.tenancy.actors import Actor
 
 MONEY_LIMIT = Decimal(10) ** 16
+_WHITESPACE = re.compile(r"\s")
 LINE_FIELDS = (
     "product_id",
     "sku",
@@ -346,7 +348,7 @@ class OrdersKind(Kind):
             sku = v[i_sku]
             product = None
             if sku is not None:
-                if any(c.isspace() for c in sku):
+                if _WHITESPACE.search(sku):
                     ctx.error(row, "sku", sku, _("a SKU has no spaces"))
                 else:
                     product = products.get(sku)
