@@ -73,9 +73,10 @@ def test_my_period_shows_the_apis_attainment_figures(world, web_client, api_clie
         assert charts.percent(Decimal(row["attainment"])) in text  # 85.0%
         assert charts.percent(Decimal(row["pacing"])) in text  # 168.2%
     assert "$100,000.00" in text and "85.0%" in text and "168.2%" in text
-    # and what is left, and the run rate to the end of the quarter (85,000 / 47 days x 92)
-    assert "$15,000.00" in text
-    assert "$166,382.98" in text
+    # and what is left, and the run rate to the end of the quarter (85,000 / 47 days x 92),
+    # in whole dollars on the cards with the exact figure in their title
+    assert "$15,000 " in text and 'title="$15,000.00"' in r.content.decode()
+    assert "$166,383 " in text and 'title="$166,382.98"' in r.content.decode()
 
 
 def test_the_leaderboard_page_ranks_like_the_api(world, web_client, api_client, on_aug16):

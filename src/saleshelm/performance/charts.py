@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import numberformat
 from django.utils.formats import get_format
-from django.utils.html import conditional_escape, format_html_join
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
@@ -130,8 +130,18 @@ def times(ratio, places: int = 1) -> str:
     return f"{number(d, places)}×"
 
 
-def compact(value, currency: str = "") -> str:
-    """Short figures for chart axes and labels: ``1.2M``, ``350K`` (vi: ``1,2 Tr``, ``350 N``)."""
+def hero(value, currency: str = "", *, room: int = 10) -> str:
+    """A headline amount for a figure card: whole units when they fit in ``room``
+    characters (``$90,380``), else three significant digits (``$1.35M``)."""
+    whole = money(value, currency, places=0)
+    if whole == DASH or len(whole) <= room:
+        return whole
+    return compact(value, currency, digits=3)
+
+
+def compact(value, currency: str = "", *, digits: int | None = None) -> str:
+    """Short figures for chart axes and labels: ``1.2M``, ``350K`` (vi: ``1,2 Tr``, ``350 N``);
+    ``digits``: that many significant digits (``1.35M``) instead of one decimal."""
     d = _decimal(value)
     if d is None:
         return DASH
@@ -142,6 +152,12 @@ def compact(value, currency: str = "") -> str:
     )
     for limit, suffix in steps:
         if abs(d) >= limit:
+            if digits is not None:
+                whole = len(str(int(abs(d / limit))))
+                places = max(digits - whole, 0)
+                short = (d / limit).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+                sep = NBSP if _vi() else ""
+                return _with_symbol(f"{number(short, places)}{sep}{suffix}", currency)
             short = (d / limit).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
             places = 0 if short == short.to_integral() or abs(short) >= 100 else 1
             sep = NBSP if _vi() else ""
@@ -235,13 +251,16 @@ def trend_chart(
     desc: str,
     currency: str = "",
     chart_id: str = "trend",
+    width: int = 640,
 ) -> SafeString:
     """Bars for the monthly actual, a dashed line with dots for the monthly target; the
-    current month's bar is darker and its label bold; each bar names its figures."""
+    current month's bar is darker and its label bold; each bar carries its figure and names
+    its figures in a tooltip. ``width``: the drawing's width in user units; pick one close
+    to the width it is shown at so that the text stays at its size."""
     if not points:
         return mark_safe("")
-    width, height = 760, 300
-    left, right, top, bottom = 62, 16, 34, 44
+    height = 270
+    left, right, top, bottom = 50, 12, 34, 30
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [p.actual for p in points if p.actual is not None]
     values += [p.target for p in points if p.target is not None]
@@ -249,10 +268,9 @@ def trend_chart(
     top_value, step = nice_max(Decimal(peak))
 
     def y(v: Decimal) -> float:
-        return top + plot_h - _f(v) / _f(top_value) * plot_h
+        return top + plot_h - _f(max(v, Decimal(0))) / _f(top_value) * plot_h
 
     parts: list[str] = [_svg_open(chart_id, width, height, title, desc, "chart-trend")]
-    # Grid and axis labels.
     tick = Decimal(0)
     while tick <= top_value:
         parts.append(
@@ -272,11 +290,14 @@ def trend_chart(
         )
         tick += step
     slot = plot_w / len(points)
-    bar_w = min(slot * 0.56, 44)
+    bar_w = min(slot * 0.62, 46)
     centres = [left + slot * i + slot / 2 for i in range(len(points))]
+    show_values = slot >= 34  # room for "123K" above each bar
     for p, cx in zip(points, centres, strict=True):
+        bold = mark_safe(' font-weight="700"') if p.current else ""
         if p.actual is not None:
-            h = max(_f(max(p.actual, Decimal(0))) / _f(top_value) * plot_h, 0)
+            top_y = y(p.actual)
+            h = top + plot_h - top_y
             fill = PRIMARY if p.current else PRIMARY_SOFT
             if p.target is not None:
                 verdict = _("{actual} against a target of {target}").format(
@@ -284,54 +305,60 @@ def trend_chart(
                 )
             else:
                 verdict = money(p.actual, currency)
+            label = ""
+            if show_values or p.current:
+                # Above the bar, or above the target's ring when that sits just over it.
+                label_y = top_y - 5
+                if p.target is not None and -4 <= top_y - y(p.target) <= 16:
+                    label_y = y(p.target) - 8
+                label = _svg(
+                    '<text x="{:.1f}" y="{:.1f}" text-anchor="middle" font-size="11" '
+                    'fill="{}"{}>{}</text>',
+                    cx,
+                    label_y,
+                    TEXT,
+                    bold,
+                    compact(p.actual),
+                )
             parts.append(
                 _svg(
                     '<g class="bar"><title>{}: {}</title>'
-                    '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" rx="3" fill="{}"/>'
-                    '<text x="{:.1f}" y="{:.1f}" text-anchor="middle" font-size="11" fill="{}"{}>{}</text></g>',
+                    '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" rx="3" '
+                    'fill="{}"/>{}</g>',
                     p.long_label,
                     verdict,
                     cx - bar_w / 2,
-                    y(max(p.actual, Decimal(0))),
+                    top_y,
                     bar_w,
                     h,
                     fill,
-                    cx,
-                    y(max(p.actual, Decimal(0))) - 6,
-                    TEXT,
-                    mark_safe(' font-weight="700"') if p.current else "",
-                    compact(p.actual),
+                    label,
                 )
             )
         parts.append(
             _svg(
                 '<text x="{:.1f}" y="{}" text-anchor="middle" font-size="12" fill="{}"{}>{}</text>',
                 cx,
-                height - bottom + 18,
+                height - 10,
                 TEXT if p.current else MUTED,
-                mark_safe(' font-weight="700"') if p.current else "",
+                bold,
                 p.label,
             )
         )
-    # Target: a dashed line through the months that have one, a dot on each.
-    path: list[str] = []
+    # Target: a dashed line through the months that have one, a ring on each.
+    segments: list[list[str]] = [[]]
     for p, cx in zip(points, centres, strict=True):
         if p.target is None:
-            path.append("")
+            if segments[-1]:
+                segments.append([])
             continue
-        path.append(f"{cx:.1f},{y(p.target):.1f}")
-    segments: list[list[str]] = [[]]
-    for coord in path:
-        if coord:
-            segments[-1].append(coord)
-        elif segments[-1]:
-            segments.append([])
+        segments[-1].append(f"{cx:.1f},{y(p.target):.1f}")
     for seg in segments:
         if len(seg) > 1:
             parts.append(
                 _svg(
-                    '<polyline points="{}" fill="none" stroke="{}" stroke-width="2" '
-                    'stroke-dasharray="6 4"/>',
+                    '<polyline points="{}" fill="none" stroke="{}" stroke-width="1.6" '
+                    'stroke-dasharray="5 4"/>',
                     " ".join(seg),
                     TARGET,
                 )
@@ -340,8 +367,8 @@ def trend_chart(
         if p.target is not None:
             parts.append(
                 _svg(
-                    '<circle cx="{:.1f}" cy="{:.1f}" r="4" fill="#ffffff" stroke="{}" '
-                    'stroke-width="2"><title>{}: {} {}</title></circle>',
+                    '<circle cx="{:.1f}" cy="{:.1f}" r="3.5" fill="#ffffff" stroke="{}" '
+                    'stroke-width="1.8"><title>{}: {} {}</title></circle>',
                     cx,
                     y(p.target),
                     TARGET,
@@ -350,26 +377,27 @@ def trend_chart(
                     money(p.target, currency),
                 )
             )
-    # Legend (shapes and words, not colour alone).
+    # Legend: shapes and words, not colour alone.
     parts.append(
         _svg(
             '<g class="legend" font-size="12" fill="{}">'
-            '<rect x="{}" y="8" width="14" height="12" rx="2" fill="{}"/>'
-            '<text x="{}" y="18">{}</text>'
-            '<line x1="{}" y1="14" x2="{}" y2="14" stroke="{}" stroke-width="2" stroke-dasharray="6 4"/>'
-            '<circle cx="{}" cy="14" r="4" fill="#ffffff" stroke="{}" stroke-width="2"/>'
-            '<text x="{}" y="18">{}</text></g>',
+            '<rect x="{}" y="7" width="14" height="12" rx="2" fill="{}"/>'
+            '<text x="{}" y="17">{}</text>'
+            '<line x1="{}" y1="13" x2="{}" y2="13" stroke="{}" stroke-width="1.6" '
+            'stroke-dasharray="5 4"/>'
+            '<circle cx="{}" cy="13" r="3.5" fill="#ffffff" stroke="{}" stroke-width="1.8"/>'
+            '<text x="{}" y="17">{}</text></g>',
             TEXT,
             left,
             PRIMARY_SOFT,
             left + 20,
             _("Actual"),
-            left + 110,
-            left + 140,
+            left + 100,
+            left + 130,
             TARGET,
-            left + 125,
+            left + 115,
             TARGET,
-            left + 148,
+            left + 138,
             _("Target"),
         )
     )
@@ -390,26 +418,55 @@ def pacing_bar(
     chart_id: str = "pacing",
 ) -> SafeString:
     """Where the actual stands on the way to the target, with a tick at today's expected
-    amount; ahead or behind is written, not only coloured."""
+    amount; ahead or behind is written, not only coloured. Drawn twice, wide and narrow:
+    the stylesheet shows the one that fits the screen, so the text keeps its size."""
     if target is None or target <= 0 or actual is None:
         return mark_safe("")
-    width, height = 640, 92
-    left, right, bar_y, bar_h = 8, 8, 34, 22
+    figures = {
+        "actual": actual,
+        "target": target,
+        "expected": expected,
+        "title": title,
+        "currency": currency,
+    }
+    return _join(
+        [
+            _pacing_svg(**figures, chart_id=chart_id, width=900, css="chart-pacing chart-wide"),
+            _pacing_svg(
+                **figures, chart_id=f"{chart_id}-narrow", width=360, css="chart-pacing chart-narrow"
+            ),
+        ]
+    )
+
+
+def _pacing_svg(
+    *,
+    actual: Decimal,
+    target: Decimal,
+    expected: Decimal | None,
+    title: str,
+    currency: str,
+    chart_id: str,
+    width: int,
+    css: str,
+) -> SafeString:
+    height = 88
+    left, right, bar_y, bar_h = 2, 2, 30, 20
     span = max(target, actual, Decimal(1))
     scale = (width - left - right) / _f(span)
     ahead = expected is None or actual >= expected
     colour = SUCCESS if ahead else WARNING
-    verdict = _("Ahead of pace") if ahead else _("Behind pace")
-    desc = _("{actual} of {target}; {expected} expected by today. {verdict}.").format(
+    verdict = _("ahead of pace") if ahead else _("behind pace")
+    desc = _("{actual} of {target}; {expected} expected by today: {verdict}.").format(
         actual=money(actual, currency),
         target=money(target, currency),
         expected=money(expected, currency),
         verdict=verdict,
     )
     parts = [
-        _svg_open(chart_id, width, height, title, desc, "chart-pacing"),
+        _svg_open(chart_id, width, height, title, desc, css),
         _svg(
-            '<rect x="{}" y="{}" width="{:.1f}" height="{}" rx="6" fill="{}"/>',
+            '<rect x="{}" y="{}" width="{:.1f}" height="{}" rx="5" fill="{}"/>',
             left,
             bar_y,
             _f(target) * scale,
@@ -417,7 +474,7 @@ def pacing_bar(
             TRACK,
         ),
         _svg(
-            '<rect x="{}" y="{}" width="{:.1f}" height="{}" rx="6" fill="{}"/>',
+            '<rect x="{}" y="{}" width="{:.1f}" height="{}" rx="5" fill="{}"/>',
             left,
             bar_y,
             max(_f(max(actual, Decimal(0))) * scale, 0),
@@ -425,19 +482,18 @@ def pacing_bar(
             colour,
         ),
     ]
-    # Target end.
     tx = left + _f(target) * scale
     parts.append(
         _svg(
             '<line x1="{:.1f}" y1="{}" x2="{:.1f}" y2="{}" stroke="{}" stroke-width="2"/>'
             '<text x="{:.1f}" y="{}" text-anchor="end" font-size="13" fill="{}">{} {}</text>',
-            tx,
-            bar_y - 6,
-            tx,
-            bar_y + bar_h + 6,
+            tx - 1,
+            bar_y - 5,
+            tx - 1,
+            bar_y + bar_h + 5,
             TARGET,
             tx,
-            bar_y - 12,
+            bar_y - 10,
             MUTED,
             _("Target"),
             compact(target, currency),
@@ -446,39 +502,41 @@ def pacing_bar(
     if expected is not None and expected > 0:
         ex = left + _f(min(expected, span)) * scale
         anchor = "middle"
-        if ex < 80:
+        if ex < width * 0.18:
             anchor = "start"
-        elif ex > width - 140:
+        elif ex > width * 0.82:
             anchor = "end"
         parts.append(
             _svg(
-                '<path d="M{:.1f} {} l-6 -9 h12 z" fill="{}"/>'
                 '<line x1="{:.1f}" y1="{}" x2="{:.1f}" y2="{}" stroke="{}" stroke-width="2" '
                 'stroke-dasharray="3 2"/>'
+                '<path d="M{:.1f} {} l-5 8 h10 z" fill="{}"/>'
                 '<text x="{:.1f}" y="{}" text-anchor="{}" font-size="13" fill="{}">{} {}</text>',
                 ex,
-                bar_y + bar_h + 14,
+                bar_y - 4,
+                ex,
+                bar_y + bar_h + 2,
                 TEXT,
                 ex,
-                bar_y - 2,
-                ex,
-                bar_y + bar_h + 4,
+                bar_y + bar_h + 3,
                 TEXT,
                 ex,
-                bar_y + bar_h + 30,
+                bar_y + bar_h + 26,
                 anchor,
                 TEXT,
-                _("Expected today"),
+                _("Expected by today"),
                 compact(expected, currency),
             )
         )
     parts.append(
         _svg(
-            '<text x="{}" y="{}" font-size="14" font-weight="700" fill="{}">{} · {}</text>',
+            '<text x="{}" y="{}" font-size="14" fill="{}"><tspan font-weight="700">{}</tspan> '
+            "{} · {}</text>",
             left,
-            bar_y - 12,
+            bar_y - 10,
             colour,
             percent(actual / target if target else None, 0),
+            _("of target"),
             verdict,
         )
     )
@@ -498,6 +556,9 @@ class FunnelStage:
     probability: Decimal | None = None
 
 
+FUNNEL_SHADES = ("#1c58c9", "#2a63cf", "#3a70d5", "#4a7ddb", "#5a8adf", "#6a97e4", "#7aa4e9")
+
+
 def funnel_chart(
     stages: Sequence[FunnelStage],
     *,
@@ -505,58 +566,48 @@ def funnel_chart(
     desc: str,
     currency: str = "",
     chart_id: str = "funnel",
+    width: int = 420,
 ) -> SafeString:
-    """One centred bar per stage, as wide as its amount; the stage, its deal count, amount
-    and weighted amount are written beside it."""
+    """One line per stage in pipeline order: the stage, its deals and amount written above a
+    centred bar as wide as the amount (the funnel's shape)."""
     if not stages:
         return mark_safe("")
-    width = 760
-    label_w, value_w = 190, 200
-    row_h, gap, top = 34, 8, 6
-    height = top + len(stages) * (row_h + gap)
-    plot_w = width - label_w - value_w
+    row_h, bar_h, gap = 24, 18, 12
+    height = len(stages) * (row_h + bar_h + gap) - gap + 4
     peak = max((_f(s.amount) for s in stages), default=0) or 1
     parts = [_svg_open(chart_id, width, height, title, desc, "chart-funnel")]
-    shades = ("#1c58c9", "#2f68d1", "#4479d8", "#5a8adf", "#709be5", "#86acec", "#9cbdf2")
     for i, s in enumerate(stages):
-        y = top + i * (row_h + gap)
-        w = max(_f(s.amount) / peak * plot_w, 3 if s.count else 0)
-        x = label_w + (plot_w - w) / 2
-        name = s.name if len(s.name) <= 24 else s.name[:23] + "…"
+        y = i * (row_h + bar_h + gap)
+        w = max(_f(s.amount) / peak * width, 4 if s.count else 0)
         deals = _("{n} deals").format(n=number(s.count)) if s.count != 1 else _("1 deal")
+        name = s.name if len(s.name) <= 28 else s.name[:27] + "…"
         parts.append(
             _svg(
                 '<g class="stage"><title>{}: {}, {} ({} {})</title>'
-                '<text x="0" y="{:.1f}" font-size="13" font-weight="600" fill="{}">{}</text>'
-                '<text x="0" y="{:.1f}" font-size="12" fill="{}">{}</text>'
-                '<rect x="{:.1f}" y="{}" width="{:.1f}" height="{}" rx="4" fill="{}"/>'
-                '<text x="{}" y="{:.1f}" font-size="13" font-weight="600" fill="{}">{}</text>'
-                '<text x="{}" y="{:.1f}" font-size="12" fill="{}">{} {}</text></g>',
+                '<text x="0" y="{}" font-size="13" fill="{}"><tspan font-weight="650">{}</tspan>'
+                '<tspan fill="{}"> · {}</tspan></text>'
+                '<text x="{}" y="{}" font-size="13" font-weight="650" text-anchor="end" '
+                'fill="{}">{}</text>'
+                '<rect x="{:.1f}" y="{}" width="{:.1f}" height="{}" rx="4" fill="{}"/></g>',
                 s.name,
                 deals,
                 money(s.amount, currency),
                 _("weighted"),
                 money(s.weighted, currency),
-                y + 14,
+                y + 15,
                 TEXT,
                 name,
-                y + 29,
                 MUTED,
                 deals,
-                x,
-                y,
-                w,
-                row_h,
-                shades[min(i, len(shades) - 1)],
-                width - value_w + 14,
-                y + 14,
+                width,
+                y + 15,
                 TEXT,
                 compact(s.amount, currency),
-                width - value_w + 14,
-                y + 29,
-                MUTED,
-                _("weighted"),
-                compact(s.weighted, currency),
+                (width - w) / 2,
+                y + row_h - 2,
+                w,
+                bar_h,
+                FUNNEL_SHADES[min(i, len(FUNNEL_SHADES) - 1)],
             )
         )
     parts.append("</svg>")
@@ -566,24 +617,34 @@ def funnel_chart(
 # --- progress bars (leaderboards, tables) -----------------------------------------------------
 
 
-def band(fraction) -> str:
-    """A CSS/ARIA-friendly band of an attainment or pacing: ``good``, ``fair``, ``low``."""
+def band(fraction, fair: Decimal = Decimal("0.8")) -> str:
+    """The band of an attainment or a pacing: ``good`` (100 % or more), ``fair`` (from
+    ``fair``), ``low``; ``none`` without a figure. Pages write the figure beside it."""
     d = _decimal(fraction)
     if d is None:
         return "none"
     if d >= 1:
         return "good"
-    if d >= Decimal("0.8"):
+    if d >= fair:
         return "fair"
     return "low"
+
+
+PACE_FAIR = Decimal("0.9")
+
+
+def pace_band(pacing) -> str:
+    return band(pacing, PACE_FAIR)
 
 
 BAND_FILL = {"good": SUCCESS, "fair": PRIMARY, "low": WARNING, "none": AXIS}
 
 
-def progress_bar(fraction, *, label: str = "", marker=None) -> SafeString:
+def progress_bar(fraction, *, label: str = "", marker=None, tone: str | None = None) -> SafeString:
     """A small bar (0 to 100 %, a full bar beyond) for a table cell; the percentage is
-    written next to it by the caller. ``marker``: a tick (e.g. the expected-to-date share)."""
+    written next to it by the caller. ``marker``: a tick (the expected-to-date share), so
+    ahead or behind shows by position too; ``tone``: the band that colours it (default: the
+    fraction's own band)."""
     d = _decimal(fraction)
     filled = 0.0 if d is None else max(min(_f(d), 1.0), 0.0) * 100
     tick = ""
@@ -601,11 +662,6 @@ def progress_bar(fraction, *, label: str = "", marker=None) -> SafeString:
         label or percent(d),
         TRACK,
         filled,
-        BAND_FILL[band(d)],
+        BAND_FILL[tone or band(d)],
         tick,
     )
-
-
-def legend_items(items: Sequence[tuple[str, str]]) -> SafeString:
-    """``[(css class, label)]`` as a small legend list (for charts drawn with classes)."""
-    return format_html_join("", '<li class="{}">{}</li>', items)

@@ -28,7 +28,7 @@ register(
 register(
     key="performance.organisation",
     section="performance",
-    label=_("Organisation dashboard"),
+    label=_("Organisation"),
     url_name="performance:organisation",
     roles=ORG_WIDE,
     order=30,

@@ -21,6 +21,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,11 +50,11 @@ from saleshelm.performance.permissions import (
     may_set_target,
     sees_all,
 )
+from saleshelm.performance.selectors import board as board_module
 from saleshelm.performance.selectors import dashboards
 from saleshelm.performance.selectors import forecasts as forecast_selectors
 from saleshelm.performance.selectors import targets as target_selectors
 from saleshelm.performance.selectors.attainment import Row, leaderboard
-from saleshelm.performance.selectors import board as board_module
 from saleshelm.performance.selectors.board import Board
 from saleshelm.performance.selectors.pipeline import forecast_pipeline
 from saleshelm.performance.selectors.scorecards import scorecards
@@ -147,6 +148,8 @@ def _row(row: Row | None, metric, currency: str, *, hide: bool = False) -> dict[
     share = None
     if row.expected_to_date is not None and row.target:
         share = row.expected_to_date / row.target
+    # Mid-period, attainment is low for everyone: the colour says ahead or behind of pace.
+    tone = charts.pace_band(row.pacing) if row.pacing is not None else charts.band(row.attainment)
     return {
         "row": row,
         "id": row.id,
@@ -162,11 +165,12 @@ def _row(row: Row | None, metric, currency: str, *, hide: bool = False) -> dict[
         "negative": row.variance is not None and row.variance < 0,
         "attainment": charts.percent(row.attainment),
         "pacing": charts.percent(row.pacing),
-        "band": charts.band(row.attainment),
-        "pace_band": charts.band(row.pacing),
+        "band": tone,
+        "pace_band": charts.pace_band(row.pacing),
         "bar": charts.progress_bar(
             row.attainment,
             marker=share,
+            tone=tone,
             label=_("%(name)s: %(pct)s of target")
             % {"name": row.name, "pct": charts.percent(row.attainment)},
         )
@@ -175,10 +179,19 @@ def _row(row: Row | None, metric, currency: str, *, hide: bool = False) -> dict[
     }
 
 
-def _trend(points: list[dict[str, Any]], *, title: str, currency: str, chart_id: str):
+def _short_month(day) -> str:
+    """An axis label: ``Jul`` (en); ``T7`` (vi, where the short name would be "Tháng 7")."""
+    if (get_language() or "").startswith("vi"):
+        return f"T{day.month}"
+    return date_format(day, "M")
+
+
+def _trend(
+    points: list[dict[str, Any]], *, title: str, currency: str, chart_id: str, width: int = 640
+):
     trend_points = [
         charts.TrendPoint(
-            label=date_format(p["period"].start, "M"),
+            label=_short_month(p["period"].start),
             long_label=month_label(p["period"].start),
             actual=p["actual"],
             target=p["target"],
@@ -207,7 +220,7 @@ def _trend(points: list[dict[str, Any]], *, title: str, currency: str, chart_id:
     ]
     return {
         "svg": charts.trend_chart(
-            trend_points, title=title, desc=desc, currency=currency, chart_id=chart_id
+            trend_points, title=title, desc=desc, currency=currency, chart_id=chart_id, width=width
         ),
         "table": table,
         "title": title,
@@ -215,7 +228,9 @@ def _trend(points: list[dict[str, Any]], *, title: str, currency: str, chart_id:
     }
 
 
-def _funnel(stages: list[dict[str, Any]], *, title: str, currency: str, chart_id: str):
+def _funnel(
+    stages: list[dict[str, Any]], *, title: str, currency: str, chart_id: str, width: int = 420
+):
     """One funnel per pipeline (most organisations have one)."""
     by_pipeline: dict[int, dict[str, Any]] = {}
     for s in stages:
@@ -252,6 +267,7 @@ def _funnel(stages: list[dict[str, Any]], *, title: str, currency: str, chart_id
                     desc=desc,
                     currency=currency,
                     chart_id=f"{chart_id}-{pid}",
+                    width=width,
                 ),
                 "count": charts.number(count),
                 "amount": charts.money(total, currency),
@@ -341,6 +357,7 @@ def my_period(request):
             title=_("My open deals by stage"),
             currency=currency,
             chart_id="my-funnel",
+            width=340,
         ),
         "leaderboard": _leaderboard_rows(lb.rows, actor.pk, revenue, currency, hide),
         "me_outside": _row(lb.me, revenue, currency) if me_outside else None,
@@ -352,12 +369,15 @@ def my_period(request):
     if mine is not None and mine.target is not None and mine.actual is not None:
         left = mine.target - mine.actual
         context["left"] = {
-            "amount": charts.money(max(left, Decimal(0)), currency),
+            "amount": charts.hero(max(left, Decimal(0)), currency),
+            "exact": charts.money(max(left, Decimal(0)), currency),
             "reached": left <= 0,
             "over": charts.money(-left, currency) if left < 0 else "",
         }
         if mine.projection is not None and mine.target:
             context["projection_share"] = charts.percent(mine.projection / mine.target)
+    if mine is not None and mine.projection is not None:
+        context["projection_hero"] = charts.hero(mine.projection, currency)
     return render(request, "performance/my_period.html", context)
 
 
@@ -424,6 +444,10 @@ def team_dashboard(request, pk: int | None = None):
         ],
         "team_row": _row(data["team_row"], revenue, currency),
         "totals": {
+            "projection_hero": charts.hero(totals.projection, currency, room=7),
+            "team_target_hero": charts.hero(
+                data["team_row"].target if data["team_row"] else None, currency, room=7
+            ),
             "target": charts.money(totals.target, currency),
             "actual": charts.money(totals.actual, currency),
             "attainment": charts.percent(totals.attainment),
@@ -447,9 +471,14 @@ def team_dashboard(request, pk: int | None = None):
             title=_("Team revenue by month against target"),
             currency=currency,
             chart_id="team-trend",
+            width=520,
         ),
         "funnels": _funnel(
-            data["pipeline"], title=_("Team funnel"), currency=currency, chart_id="team-funnel"
+            data["pipeline"],
+            title=_("Team funnel"),
+            currency=currency,
+            chart_id="team-funnel",
+            width=480,
         ),
         "behind_pace": charts.percent(dashboards.BEHIND_PACE, 0),
     }
@@ -472,6 +501,9 @@ def organisation_dashboard(request):
                 "key": m.key,
                 "label": m.label,
                 "actual": charts.metric_value(k["actual"], m, currency),
+                "hero": charts.hero(k["actual"], currency, room=7)
+                if m.unit == "money"
+                else charts.metric_value(k["actual"], m, currency),
                 "target": charts.metric_value(k["target"], m, currency)
                 if k["target"] is not None
                 else None,
@@ -492,6 +524,7 @@ def organisation_dashboard(request):
         "period": period,
         "kpis": kpis,
         "projection": charts.money(data["projection"], currency),
+        "projection_hero": charts.hero(data["projection"], currency, room=7),
         "pacing_svg": charts.pacing_bar(
             actual=revenue_kpi["actual"],
             target=revenue_kpi["target"],
@@ -508,9 +541,14 @@ def organisation_dashboard(request):
             title=_("Revenue by month against target"),
             currency=currency,
             chart_id="org-trend",
+            width=900,
         ),
         "funnels": _funnel(
-            data["pipeline"], title=_("Sales funnel"), currency=currency, chart_id="org-funnel"
+            data["pipeline"],
+            title=_("Sales funnel"),
+            currency=currency,
+            chart_id="org-funnel",
+            width=340,
         ),
         "leaderboard": _leaderboard_rows(lb.rows, actor.pk, revenue, currency, hide),
         "board_size": lb.size,
@@ -603,13 +641,24 @@ def _team_choices(actor) -> list[tuple[int, str]]:
 def target_list(request):
     actor = request.membership
     org = actor.organisation
+    # Without a filter: the targets that count now (those overlapping this quarter).
+    default = {"period": Board(actor=actor, refresh=False).period(None).key}
     form = TargetFilterForm(
-        request.GET or None,
+        request.GET or default,
         today=board_module.local_today(org),
         fiscal_start_month=org.fiscal_year_start_month,
         teams=_team_choices(actor),
     )
-    qs = target_selectors.target_list(actor=actor, **form.selector_kwargs())
+    qs = target_selectors.target_list(actor=actor, **form.selector_kwargs()).order_by(
+        "assignee_type",
+        "metric",
+        "member__user__full_name",
+        "team__path",
+        "territory__path",
+        "product_category__name",
+        "-start",
+        "pk",
+    )
     page = Paginator(qs, TARGETS_PAGE).get_page(request.GET.get("page"))
     currency = org.currency
     rows = []
