@@ -191,3 +191,18 @@ def test_report_by_segment(world):
     # a rep sees the same report over their own records only
     peer_view = segment_report(actor=world.peer, period=parse_period("2026-Q3"))
     assert peer_view.rows[0].pipeline == 0 and peer_view.target_activities == 0
+
+
+def test_nightly_pass_classifies_new_accounts(world):
+    # given a rule, and an account created after it (an import, say)
+    from saleshelm.direction.tasks import segments_reclassify_all
+
+    services.segment_create(actor=world.director, name="Retail", priority=1, industries=["Retail"])
+    late = account(world.org, industry="Retail")
+    assert fit(late) == (None, None)
+    # when the nightly job runs (twice: it is idempotent)
+    changed = segments_reclassify_all.call()
+    again = segments_reclassify_all.call()
+    # then
+    assert fit(late) == ("Retail", "A")
+    assert (changed, again) == (1, 0)
