@@ -274,3 +274,38 @@ def test_one_board_serves_several_panels_with_few_queries(world, django_assert_m
             board=board,
         )
         sel.kpis(actor=world.manager, period="2026-Q3", metrics=("revenue",), board=board)
+
+
+def test_the_fast_report_path_equals_rows_ranked_and_formatted(world):
+    # Given members with lines, split credit, seasonal, even and partial targets.
+    from saleshelm.performance.metrics import get_metric
+
+    order_line(
+        world.rep,
+        dt.date(2026, 7, 5),
+        "1234.5678",
+        splits=[(world.rep, "0.3333"), (world.peer, "0.6667")],
+    )
+    order_line(
+        world.peer,
+        dt.date(2026, 8, 9),
+        "-20.005",
+        quantity="-1",
+        status="returned",
+        status_date=dt.date(2026, 8, 9),
+    )
+    order_line(world.other_rep, dt.date(2026, 9, 1), "999.9999")
+    TargetFactory(
+        member=world.rep,
+        value=Decimal("3000"),
+        distribution="pattern",
+        weights=["0.2", "0.3", "0.5"],
+    )
+    TargetFactory(member=world.peer, period="2026-08", value=Decimal("777.7777"))
+    TargetFactory(member=world.other_rep, value=Decimal("0"))
+    for metric in ("revenue", "gross_margin", "units"):
+        board = Board(actor=world.admin, today=AUG16)
+        m = get_metric(metric)
+        p = board.period("2026-Q3")
+        slow = [sel.row_json(r, m) for r in sel.rank_rows(sel.member_rows(board, m, p), m)]
+        assert sel.member_report_rows(board, m, p) == slow

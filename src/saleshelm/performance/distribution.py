@@ -183,10 +183,11 @@ def round_div(numerator: int, denominator: int) -> int:
     """``numerator / denominator`` rounded half-up (away from zero) to a whole number."""
     if denominator < 0:
         numerator, denominator = -numerator, -denominator
-    q, r = divmod(abs(numerator), denominator)
-    if 2 * r >= denominator:
-        q += 1
-    return q if numerator >= 0 else -q
+    if numerator >= 0:
+        q, r = divmod(numerator, denominator)
+        return q + 1 if 2 * r >= denominator else q
+    q, r = divmod(-numerator, denominator)
+    return -(q + 1) if 2 * r >= denominator else -q
 
 
 def units(value: Decimal) -> int:
@@ -237,7 +238,9 @@ def period_figures(
         if found is None:
             return None
         total_share, due = found
-        value = units(t.value)
+        value = getattr(t, "units", None)
+        if value is None:
+            value = units(t.value)
         return (
             round_div(value * total_share.numerator, total_share.denominator),
             round_div(value * due.numerator, due.denominator),

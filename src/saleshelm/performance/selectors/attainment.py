@@ -103,7 +103,13 @@ def _actual_units(metric: Metric, parts: Parts | None) -> int | None:
 
 
 def figures_units(
-    metric: Metric, parts: Parts | None, targets: list | None, period: Period, today: dt.date
+    metric: Metric,
+    parts: Parts | None,
+    targets: list | None,
+    period: Period,
+    today: dt.date,
+    *,
+    projection: bool = True,
 ) -> tuple[int | None, int | None, int | None, int | None, int | None, int | None]:
     """(target, actual, expected to date, attainment, pacing, projection) of one assignee,
     each in ten-thousandths (None when there is none).
@@ -124,17 +130,17 @@ def figures_units(
             level = d.level_target(targets, period.start, period.end)
             if level is not None:
                 target = expected = round_div(level.numerator * 10_000, level.denominator)
-    projection = attainment = pacing = None
+    run_rate = attainment = pacing = None
     if actual is not None:
-        if metric.additive:
+        if projection and metric.additive:
             elapsed = d.elapsed_days(period.start, period.end, today)
             if elapsed:
-                projection = round_div(actual * period.days, elapsed)
+                run_rate = round_div(actual * period.days, elapsed)
         if target:
             attainment = round_div(actual * 10_000, target)
         if expected:
             pacing = round_div(actual * 10_000, expected)
-    return target, actual, expected, attainment, pacing, projection
+    return target, actual, expected, attainment, pacing, run_rate
 
 
 def figures(
@@ -242,14 +248,18 @@ def fmt_units(n: int | None, places: int) -> str | None:
     """Ten-thousandths as a decimal string with ``places`` decimals, rounded half-up."""
     if n is None:
         return None
-    if places < 4:
-        n = distribution.round_div(n, 10 ** (4 - places))
-    sign = "-" if n < 0 else ""
-    n = abs(n)
+    q = n if places == 4 else distribution.round_div(n, _SCALE[4 - places])
+    if q < 0:
+        sign, q = "-", -q
+    else:
+        sign = ""
     if places == 0:
-        return f"{sign}{n}"
-    scale = 10**places
-    return f"{sign}{n // scale}.{n % scale:0{places}d}"
+        return f"{sign}{q}"
+    whole, frac = divmod(q, _SCALE[places])
+    return f"{sign}{whole}.{frac:0{places}d}"
+
+
+_SCALE = [10**i for i in range(9)]
 
 
 def member_report_rows(
@@ -265,7 +275,7 @@ def member_report_rows(
     entries = []
     for m, parts, ts in _member_candidates(board, metric, period, shared=shared):
         target, actual, expected, attainment, pacing, _ = figures_units(
-            metric, parts, ts, period, today
+            metric, parts, ts, period, today, projection=False
         )
         key = (
             actual is None,

@@ -30,6 +30,7 @@ class TargetSpec(NamedTuple):
     value: Decimal
     distribution: str
     weights: list
+    units: int | None = None  # ``value`` in ten-thousandths, when read raw
 
 
 ASSIGNEE_FIELD = {
@@ -139,6 +140,7 @@ def targets_by_assignee(
                 Decimal(int(u)).scaleb(-4),
                 dist,
                 json.loads(weights) if isinstance(weights, str) else weights,
+                int(u),
             )
         )
     return dict(grouped)
