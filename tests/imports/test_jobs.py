@@ -118,3 +118,26 @@ def test_given_uploads_left_waiting_when_pruned_then_their_files_go_and_the_jobs
 
     assert not os.path.exists(path)
     assert prune_import_uploads.call() == 0
+
+
+def test_given_an_import_left_running_by_a_dead_process_when_pruned_then_it_is_marked_failed(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from saleshelm.imports.tasks import prune_import_uploads
+
+    stale = ImportJob.objects.create(
+        organisation=world.org,
+        kind="orders",
+        status="running",
+        started_at=timezone.now() - dt.timedelta(days=3),
+    )
+    fresh = ImportJob.objects.create(
+        organisation=world.org, kind="orders", status="running", started_at=timezone.now()
+    )
+    prune_import_uploads.call()
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stale.status == "failed" and "nothing was written" in stale.message
+    assert fresh.status == "running"

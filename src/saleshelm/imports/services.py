@@ -302,6 +302,19 @@ def import_upload_discard(*, older_than) -> int:
     return n
 
 
+def import_jobs_close_stale(*, started_before) -> int:
+    """Jobs still "running" long after they started belong to a process that died (killed,
+    or the machine restarted): their transaction was rolled back, so nothing was written.
+    Say so in the history."""
+    return ImportJob.objects.filter(
+        status__in=[JobStatus.RUNNING], started_at__lt=started_before
+    ).update(
+        status=JobStatus.FAILED,
+        message=_("The import stopped before it finished; nothing was written."),
+        finished_at=timezone.now(),
+    )
+
+
 def import_file(
     *,
     actor: Actor,
