@@ -699,3 +699,38 @@ def test_an_unlocked_and_recalculated_period_takes_back_its_earlier_adjustment(w
     # September takes the August adjustment back: July is paid 60 + 20 - 20 = 60 in all
     run(world.org, "2026-09")
     assert amounts(statement(world.rep, "2026-09")) == [("adjustment", D("-20.00"))]
+
+
+def test_orders_booked_returned_and_cancelled_through_the_crm_services(world):
+    """The crm's own writes: a return is a credit-note order with a negative line; a
+    cancellation sets the status and its date."""
+    import datetime as dt
+
+    from saleshelm.crm.services.orders import order_create, order_line_cancel, order_line_return
+
+    import_plan(world.org, [world.rep], clawback_days=90)
+    sale = order_create(
+        actor=world.admin,
+        owner=world.rep,
+        order_date=dt.date(2026, 7, 3),
+        lines=[{"sku": "SW-100", "quantity": D(10), "unit_price": D(100)}],
+    )
+    # 2 of the 10 units come back on July 20: 1,000 - 200 = 800 x 4 % = 32.00
+    order_line_return(
+        actor=world.admin, line=sale.lines.get(), quantity=D(2), return_date=dt.date(2026, 7, 20)
+    )
+    run(world.org, "2026-07")
+    assert statement(world.rep, "2026-07").total == D("32.00")
+    # a June sale cancelled on August 4th is clawed back in August
+    june = order_create(
+        actor=world.admin,
+        owner=world.rep,
+        order_date=dt.date(2026, 6, 15),
+        lines=[{"sku": "SW-100", "quantity": D(5), "unit_price": D(100)}],
+    )
+    run(world.org, "2026-06")
+    order_line_cancel(actor=world.admin, line=june.lines.get(), status_date=dt.date(2026, 8, 4))
+    run(world.org, "2026-08")
+    assert lines_of(statement(world.rep, "2026-08")) == [
+        ("clawback", "Revenue", D(-500), D("0.04"), D("-20.00"))
+    ]
