@@ -55,8 +55,15 @@ def activities(owner, per_week_trailing: int, last_week: int):
 
 
 @pytest.fixture
-def commitments():
-    """A test commitments source, as the incentives app will register one."""
+def only_test_sources(monkeypatch):
+    """Signal sources of the test only (the incentives app registers its own as well)."""
+    providers.signal_sources()  # let the apps register theirs first
+    monkeypatch.setattr(providers, "_signal_sources", {})
+
+
+@pytest.fixture
+def commitments(only_test_sources):
+    """A test commitments source, as the incentives app registers one."""
     rows: list[SignalRow] = []
 
     def overdue(*, organisation, today, settings):
@@ -264,7 +271,7 @@ def test_a_disabled_rule_resolves_its_open_signals(world, scene):
 
 
 @pytest.mark.django_db
-def test_without_a_commitments_source_the_rule_is_skipped_not_resolved(world):
+def test_without_a_commitments_source_the_rule_is_skipped_not_resolved(world, only_test_sources):
     Signal.objects.create(
         organisation=world.org, rule="commitment_overdue", subject=world.rep,
         object_type="commitment", object_id=1, raised_at=NOW, last_seen_at=NOW,
@@ -335,3 +342,47 @@ def test_evaluate_on_demand_through_the_api(world, scene, api_client):
     assert mine["count"] == Signal.objects.filter(subject=world.rep).count() >= 2
     assert {"stalled_deal", "commitment_overdue"} <= {s["rule"] for s in mine["items"]}
     assert api_client(world.manager).get("/api/v1/signals").json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_the_incentives_commitments_feed_the_overdue_rule(world):
+    """The incentives app plugs its commitments in through the provider registry."""
+    from saleshelm.incentives.models.contract import Commitment
+
+    def commitment(member, due, side="member"):
+        return Commitment.objects.create(
+            organisation=world.org, member=member, period="2026-07", period_start=dt.date(2026, 7, 1),
+            period_end=dt.date(2026, 7, 31), side=side, kind="effort" if side == "member" else "leads",
+            title="Ten customer visits a week", owner=member if side == "member" else world.manager,
+            due_date=due,
+        )  # fmt: skip
+
+    late = commitment(world.rep, TODAY - dt.timedelta(days=3))
+    commitment(world.peer, TODAY + dt.timedelta(days=3))  # not yet due
+    commitment(world.other_rep, TODAY - dt.timedelta(days=3), side="organisation")  # ours to keep
+
+    evaluate(world)
+
+    signal = Signal.objects.get(rule="commitment_overdue")
+    assert (signal.subject, signal.object_type, signal.object_id) == (
+        world.rep,
+        "commitment",
+        late.pk,
+    )
+    assert signal.detail == {"title": "Ten customer visits a week", "due": "2026-07-17"}
+
+
+@pytest.mark.django_db
+def test_a_failing_source_skips_its_rule_and_the_others_still_run(world, scene, only_test_sources):
+    def broken(*, organisation, today, settings):
+        raise RuntimeError("the source is down")
+
+    providers.register_signal_source(
+        SignalSource(key="tests.commitments", rule="commitment_overdue", rows=broken)
+    )
+
+    result = evaluate(world)
+
+    outcome = next(r for r in result.rules if r.rule == "commitment_overdue")
+    assert not outcome.evaluated and outcome.reason == "error"
+    assert Signal.objects.filter(rule="stalled_deal").exists()

@@ -24,12 +24,12 @@ GRID = "#dde2ea"
 TEXT = "#162033"
 MUTED = "#536075"
 
-LABEL_W = 230
+LABEL_W = 250
 STEP = 96
 LEFT = LABEL_W + 24
 ROW_H = 38
 TOP = 46
-MAX_LABEL = 30
+MAX_LABEL = 34
 
 
 def _x(level: float) -> float:
@@ -71,7 +71,7 @@ def gap_chart(rows: Sequence, *, title: str, chart_id: str = "gap-chart") -> Saf
         parts.append(
             format_html(
                 '<g class="gap-row"><title>{}</title>'
-                '<text x="{}" y="{}" font-size="13" fill="{}" text-anchor="end">{}</text>'
+                '<text x="{}" y="{}" font-size="14" fill="{}" text-anchor="end">{}</text>'
                 '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="6" '
                 'stroke-linecap="round"/>',
                 _row_title(row),

@@ -22,6 +22,7 @@ no commitments source registered) is skipped: its open signals are left as they 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 import zoneinfo
 from collections.abc import Callable
@@ -48,6 +49,8 @@ from saleshelm.development import performance_link, providers
 from saleshelm.development.models import Signal, SignalRule, SignalSettings, SignalStatus
 from saleshelm.people.models import MemberProfile
 from saleshelm.tenancy.models import Membership, Organisation
+
+log = logging.getLogger("saleshelm.development")
 
 Key = tuple[int, str, int]
 Firing = dict[Key, dict[str, Any]]
@@ -455,11 +458,19 @@ def evaluate(
                     RuleOutcome(rule=rule, evaluated=False, resolved=resolved, reason="disabled")
                 )
                 continue
-            firing = fn(ctx)
-            if firing is None:
-                result.rules.append(RuleOutcome(rule=rule, evaluated=False, reason="no source"))
-                continue
-            result.rules.append(_sync(ctx, rule, firing))
+            try:
+                # A savepoint per rule: one failing rule (a plugged-in source that breaks)
+                # leaves the others running and its own open signals untouched.
+                with transaction.atomic():
+                    firing = fn(ctx)
+                    if firing is None:
+                        outcome = RuleOutcome(rule=rule, evaluated=False, reason="no source")
+                    else:
+                        outcome = _sync(ctx, rule, firing)
+            except Exception:
+                log.exception("signal rule %s failed for organisation %s", rule, organisation.pk)
+                outcome = RuleOutcome(rule=rule, evaluated=False, reason="error")
+            result.rules.append(outcome)
         result.escalated = escalate(ctx)
     result.open_signals = Signal.objects.filter(
         organisation_id=organisation.pk, status=SignalStatus.OPEN

@@ -37,6 +37,18 @@ def number(value, places: int = 1) -> str:
 
 
 @register.filter
+def isodate(value, fmt: str = "SHORT_DATE_FORMAT") -> str:
+    """A date kept as ISO text (in a signal's figures) shown in the reader's format."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        return str(value or "")
+    return formats.date_format(day, fmt)
+
+
+@register.filter
 def signed(value) -> str:
     if value is None:
         return "—"

@@ -20,7 +20,7 @@ def my_development(request):
     if context["coached"]:
         mine = selectors.my_development(actor=actor)
         context["my"] = mine
-        if mine.rows:
+        if any(r.self_level or r.manager_level for r in mine.rows):
             context["chart"] = gap_chart(
                 mine.rows,
                 title=_("Competencies: expected level, self-assessment and manager"),
