@@ -206,7 +206,7 @@ def test_leaders_define_badges_and_a_metric_badge_needs_its_rule(world):
         actor=world.admin, name="10K month", criteria="metric", metric="revenue",
         threshold="10000", period_kind="month", symbol="trophy",
     )  # fmt: skip
-    assert ten_k.threshold == Decimal("10000") and ten_k.glyph == "🏆"
+    assert ten_k.threshold == Decimal("10000") and ten_k.symbol == "trophy"
 
 
 def test_a_manager_awards_a_manual_badge_to_their_own_team_with_a_reason(

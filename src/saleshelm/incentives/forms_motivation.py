@@ -3,6 +3,8 @@ input; the services decide (STYLE.md)."""
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +85,10 @@ class KudosForm(ServiceForm):
     )
 
     def __init__(self, *args, actor, **kwargs):
+        # Fresh element ids on every render: htmx "settles" an element whose id survives a
+        # swap by copying its old attributes, a resized textarea's inline style included —
+        # which the CSP (style-src 'self') refuses.
+        kwargs.setdefault("auto_id", f"kudos-{secrets.token_hex(3)}-%s")
         super().__init__(*args, **kwargs)
         self.fields["receiver"].queryset = member_list(actor=actor).exclude(pk=actor.pk)
         self.fields["value"].queryset = value_list(actor=actor)

@@ -143,8 +143,9 @@ def kudos_give(request):
                 return redirect("motivation:kudos")
             form = f.KudosForm(actor=actor)
     if request.htmx:
-        feed, value_id = "org", None
-        context = {"form": form, "given": given, **_feed_context(request, feed, value_id)}
+        context = {"form": form, "given": given, **_feed_context(request, "org", None)}
+        if given is not None:
+            context["counts"] = rec_sel.kudos_counts_by_value(actor=actor, feed="org")
         return render(request, "incentives/motivation/_kudos_give.html", context)
     return render(request, "incentives/motivation/kudos_form.html", {"form": form})
 

@@ -56,16 +56,19 @@ class BadgeCriteria(models.TextChoices):
 
 
 class BadgeSymbol(models.TextChoices):
-    STAR = "star", "★"
-    TROPHY = "trophy", "🏆"
-    ROCKET = "rocket", "🚀"
-    HANDSHAKE = "handshake", "🤝"
-    TARGET = "target", "🎯"
-    FLAME = "flame", "🔥"
-    MEDAL = "medal", "🏅"
-    HEART = "heart", "❤"
-    PHONE = "phone", "📞"
-    SPARKLE = "sparkle", "✨"
+    """Drawn as inline SVG icons (templates/incentives/motivation/_glyph.html): emoji fonts
+    are not on every machine, and the pages load nothing from the network."""
+
+    STAR = "star", _("Star")
+    TROPHY = "trophy", _("Trophy")
+    ROCKET = "rocket", _("Rocket")
+    HANDSHAKE = "handshake", _("Team")
+    TARGET = "target", _("Target")
+    FLAME = "flame", _("Lightning")
+    MEDAL = "medal", _("Medal")
+    HEART = "heart", _("Heart")
+    PHONE = "phone", _("Phone")
+    SPARKLE = "sparkle", _("Sparkle")
 
 
 class Badge(OrgOwned):
@@ -105,10 +108,6 @@ class Badge(OrgOwned):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def glyph(self) -> str:
-        return BadgeSymbol(self.symbol).label if self.symbol in BadgeSymbol.values else "★"
 
 
 class BadgeAward(OrgOwned):

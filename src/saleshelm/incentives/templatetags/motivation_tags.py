@@ -115,3 +115,17 @@ def metric_label(key: str) -> str:
         return str(get_metric(key).label)
     except ApplicationError:
         return key or ""
+
+
+@register.filter
+def ago(moment) -> str:
+    """ "just now" for the last minute, else "3 hours ago" (in the reader's language)."""
+    from django.utils import timezone
+    from django.utils.timesince import timesince
+    from django.utils.translation import gettext as _
+
+    if moment is None:
+        return ""
+    if (timezone.now() - moment).total_seconds() < 60:
+        return _("just now")
+    return _("%(when)s ago") % {"when": timesince(moment, depth=1)}
