@@ -8,7 +8,7 @@ strings.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -38,7 +38,6 @@ Level = Literal["organisation", "sales", "team", "member"]
 GoalStatusIn = Literal["active", "achieved", "missed", "cancelled"]
 Source = Literal["metric", "manual"]
 Scope = Literal["organisation", "team", "member"]
-ShortList = Field(default_factory=list, max_length=30)
 
 
 def _dec(value: Decimal | None) -> str | None:
@@ -460,7 +459,7 @@ def update_key_result(request, id: int, payload: KeyResultPatch):
     actor = request.auth
     kr = vision_selectors.access_key_result(actor=actor, id=id)
     fields = payload.model_fields_set
-    changes = {
+    changes: dict[str, Any] = {
         name: getattr(payload, name)
         for name in (
             "name",
@@ -820,7 +819,7 @@ def create_goal_link(request, payload: GoalLinkIn):
         goal = vision_selectors.access_goal(actor=actor, id=payload.goal_id)
         link = services.goal_link_opportunity(actor=actor, goal=goal, opportunity=opportunity)
     else:
-        target = access_target(actor=actor, id=payload.target_id)
+        target = access_target(actor=actor, id=int(payload.target_id or 0))
         goal = vision_selectors.access_goal(actor=actor, id=payload.goal_id)
         link = services.goal_link_target(actor=actor, goal=goal, target=target)
     return Status(201, link)

@@ -60,7 +60,7 @@ def words(value: str) -> list[str]:
 class LinesField(forms.CharField):
     """One entry per line in a textarea; cleans to a list."""
 
-    widget = forms.Textarea(attrs=TEXTAREA)
+    widget: type[forms.Widget] | forms.Widget = forms.Textarea(attrs=TEXTAREA)
 
     def __init__(self, *args, max_items: int = 20, **kwargs):
         self.max_items = max_items
@@ -238,6 +238,11 @@ class CheckInForm(ServiceForm):
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
 
 
+def goal_choices(*, actor) -> list:
+    """Goals a deal can serve (every goal but the cancelled ones)."""
+    return list(goal_list(actor=actor).exclude(status=GoalStatus.CANCELLED))
+
+
 class DealGoalForm(forms.Form):
     goal = GoalChoiceField(
         label=_("Serves goal"), queryset=None, required=False, empty_label=_("No goal")
@@ -294,7 +299,7 @@ class OfferingForm(ServiceForm):
         widget=forms.Textarea(attrs=TEXTAREA),
     )
     differentiators = LinesField(label=_("Differentiators"), help_text=_("One per line."))
-    product_categories = forms.ModelMultipleChoiceField(
+    product_categories: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Product categories"),
         queryset=None,
         required=False,

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -538,7 +539,7 @@ def _goal_tree(ctx, text, year, quarter, now, written, first_time) -> dict:
         .first()
     )
     teams = list(Team.objects.filter(organisation=org).order_by("path"))
-    placement = dict(
+    placement: dict[int, Any] = dict(
         MemberProfile.objects.filter(organisation=org).values_list("membership_id", "team_id")
     )
     if first_time:
@@ -594,7 +595,7 @@ def _goal_tree(ctx, text, year, quarter, now, written, first_time) -> dict:
             target_value=3 * _quarter_revenue_target(org, quarter),
         )
         kr(sales_goals[2], kr_text["managed"], start_value=Decimal(0), target_value=Decimal(40))
-        selling = defaultdict(int)
+        selling: defaultdict[int, int] = defaultdict(int)
         for rep in ctx.reps:
             if placement.get(rep.pk):
                 selling[placement[rep.pk]] += 1
@@ -629,7 +630,7 @@ def _goal_tree(ctx, text, year, quarter, now, written, first_time) -> dict:
                 metric="calls",
                 scope=KeyResultScope.TEAM,
                 scope_team_id=goal.team_id,
-                target_value=Decimal(selling[goal.team_id] * 65 * 3),
+                target_value=Decimal(selling.get(goal.team_id or 0, 1) * 65 * 3),
             )
         new_reps = list(ctx.reps)
     else:
@@ -640,7 +641,7 @@ def _goal_tree(ctx, text, year, quarter, now, written, first_time) -> dict:
         new_reps = [r for r in ctx.reps if r.pk in new_ids]
     team_goal_of = {g.team_id: g for g in team_goals}
     if len(ctx.reps) > MEMBER_GOALS:
-        seen: set[int] = set()
+        seen: set[int | None] = set()
         chosen = []
         for rep in new_reps:
             team = placement.get(rep.pk)

@@ -4,14 +4,15 @@ member goals, each measured by key results (SPEC §5 "Vision")."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saleshelm.core.models import OrgOwned
 
-VALUE = {"max_digits": 20, "decimal_places": 4}
-WEIGHT = {"max_digits": 9, "decimal_places": 4}
+VALUE: dict[str, Any] = {"max_digits": 20, "decimal_places": 4}
+WEIGHT: dict[str, Any] = {"max_digits": 9, "decimal_places": 4}
 
 
 class Vision(OrgOwned):

@@ -84,9 +84,10 @@ class AlignmentReport:
 def figures_by_goal(*, actor: Actor, period: Period) -> dict[int | None, Figures]:
     """Figures per linked goal id (None: serving no goal), three grouped aggregates."""
     out: dict[int | None, Figures] = defaultdict(Figures)
-    window = {"close_from": period.start, "close_to": period.end}
     open_deals = (
-        opportunity_list(actor=actor, state=StageKind.OPEN, **window)
+        opportunity_list(
+            actor=actor, state=StageKind.OPEN, close_from=period.start, close_to=period.end
+        )
         .order_by()
         .values("goal_link__goal_id")
         .annotate(amount=money_sum("amount_reporting"), n=Count("pk"))
@@ -95,7 +96,9 @@ def figures_by_goal(*, actor: Actor, period: Period) -> dict[int | None, Figures
         f = out[row["goal_link__goal_id"]]
         f.pipeline, f.pipeline_deals = row["amount"], row["n"]
     won = (
-        opportunity_list(actor=actor, state=StageKind.WON, **window)
+        opportunity_list(
+            actor=actor, state=StageKind.WON, close_from=period.start, close_to=period.end
+        )
         .order_by()
         .values("goal_link__goal_id")
         .annotate(amount=money_sum("amount_reporting"), n=Count("pk"))
@@ -131,6 +134,8 @@ def _linked_targets(actor: Actor, period: Period, out: dict[int | None, Figures]
     measures = {}
     for link in links:
         t = link.target
+        if t is None:
+            continue
         out[link.goal_id].targets += 1
         if t.metric == REVENUE and t.assignee_type in ("member", "team", "territory"):
             scope_id = {"member": t.member_id, "team": t.team_id}.get(

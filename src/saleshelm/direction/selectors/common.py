@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-MONEY = DecimalField(max_digits=20, decimal_places=4)
+MONEY: DecimalField = DecimalField(max_digits=20, decimal_places=4)
 ZERO = Decimal(0)
 SHARE_PLACES = Decimal("0.0001")
 

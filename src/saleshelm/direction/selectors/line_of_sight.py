@@ -141,7 +141,7 @@ def _served_goals(forest: GoalForest, member: Membership, teams: list[int]) -> l
             by_team.append(node)
     # The nearest team's goals first; a team goal already above one of the member's own
     # goals adds nothing new.
-    by_team.sort(key=lambda n: (team_rank[n.goal.team_id], n.goal.position, n.goal.pk))
+    by_team.sort(key=lambda n: (team_rank.get(n.goal.team_id or 0, 0), n.goal.position, n.goal.pk))
     covered: set[int] = set()
     chains = {node.goal.pk: forest.ancestors(node.goal.pk) for node in own}
     # An own goal above another own goal is part of that one's chain, not a chain of its own.

@@ -152,10 +152,11 @@ class GoalForest:
 
 
 def _measure(kr: KeyResult, period_key: str) -> metrics.Measure:
-    scope_id = {
-        KeyResultScope.TEAM: kr.scope_team_id,
-        KeyResultScope.MEMBER: kr.scope_member_id,
-    }.get(kr.scope)
+    ids: dict[str, int | None] = {
+        KeyResultScope.TEAM.value: kr.scope_team_id,
+        KeyResultScope.MEMBER.value: kr.scope_member_id,
+    }
+    scope_id = ids.get(str(kr.scope))
     return metrics.Measure(metric=kr.metric, period=period_key, scope=kr.scope, scope_id=scope_id)
 
 
@@ -231,9 +232,10 @@ def _roll_up(node: GoalNode, threshold: Decimal, today: dt.date, depth: int = 0)
     if node.progress is None and node.goal.status == GoalStatus.ACHIEVED:
         node.progress = ONE
     goal = node.goal
-    node.expected = weighted_mean(clocks) if clocks else None
-    if node.expected is None:
-        node.expected = elapsed_fraction(goal.period_start, goal.period_end, today)
+    clock = weighted_mean(clocks) if clocks else None
+    node.expected = (
+        clock if clock is not None else elapsed_fraction(goal.period_start, goal.period_end, today)
+    )
     node.at_risk = goal.status == GoalStatus.ACTIVE and behind(
         node.progress, node.expected, threshold
     )

@@ -128,9 +128,10 @@ def segment_report(*, actor: Actor, period: Period) -> SegmentReport:
         r.accounts += counts["accounts"]
         r.leads += counts["leads"]
     seg = "account__segment_fit__segment_id"
-    window = {"close_from": period.start, "close_to": period.end}
     for r_ in (
-        opportunity_list(actor=actor, state=StageKind.OPEN, **window)
+        opportunity_list(
+            actor=actor, state=StageKind.OPEN, close_from=period.start, close_to=period.end
+        )
         .order_by()
         .values(seg)
         .annotate(amount=money_sum("amount_reporting"), n=Count("pk"))
@@ -142,7 +143,7 @@ def segment_report(*, actor: Actor, period: Period) -> SegmentReport:
         TruncDate("closed_at") - F("created_date"), output_field=DjangoDurationField()
     )
     for r_ in (
-        opportunity_list(actor=actor, state="closed", **window)
+        opportunity_list(actor=actor, state="closed", close_from=period.start, close_to=period.end)
         .order_by()
         .values(seg)
         .annotate(

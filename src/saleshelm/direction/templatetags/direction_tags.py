@@ -80,7 +80,8 @@ def figure(value) -> str:
     normal = number.normalize()
     if normal == normal.to_integral():
         normal = normal.quantize(Decimal(1))
-    places = max(0, -normal.as_tuple().exponent)
+    exponent = normal.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
     return number_format(normal, places, use_l10n=True, force_grouping=True)
 
 

@@ -20,6 +20,7 @@ from saleshelm.direction.forms import (
     GoalForm,
     KeyResultForm,
     VisionForm,
+    goal_choices,
 )
 from saleshelm.direction.models import LEVEL_ORDER, GoalLevel, GoalStatus, KeyResultSource
 from saleshelm.direction.permissions import can_check_in, can_edit_direction, can_work_deal
@@ -384,8 +385,6 @@ def line_of_sight(request, pk: int | None = None):
     actor = request.membership
     member = actor if pk is None else los_selectors.access_line_of_sight_member(actor=actor, id=pk)
     los = los_selectors.line_of_sight(actor=actor, member=member)
-    goal_form = DealGoalForm(actor=actor)
-    goal_choices = list(goal_form.fields["goal"].queryset)
     editable = {d.pk for d in los.deals if can_work_deal(actor=actor, opportunity=d)}
     return render(
         request,
@@ -394,7 +393,7 @@ def line_of_sight(request, pk: int | None = None):
             "los": los,
             "member": member,
             "is_self": member.pk == actor.pk,
-            "goal_choices": goal_choices,
+            "goal_choices": goal_choices(actor=actor),
             "editable_deals": editable,
             "currency": organisation_of(actor).currency,
             "targets": _member_targets(actor, member),
@@ -483,7 +482,7 @@ def deal_goal(request, pk: int):
             "direction/_deal_goal.html",
             {
                 "deal": deal,
-                "goal_choices": list(DealGoalForm(actor=actor).fields["goal"].queryset),
+                "goal_choices": goal_choices(actor=actor),
                 "saved": not error,
                 "error": error,
             },
