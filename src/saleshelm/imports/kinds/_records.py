@@ -247,7 +247,7 @@ class RecordKind(Kind):
 
 
 def owner_lookup_columns() -> tuple:
-    from django.utils.translation import gettext_lazy as _l
+    from django.utils.translation import gettext_lazy
 
     from saleshelm.imports.columns import Column
 
@@ -255,13 +255,13 @@ def owner_lookup_columns() -> tuple:
         Column(
             "owner_email",
             "email",
-            help=_l("Owner's email: an active member of the organisation."),
+            help=gettext_lazy("Owner's email: an active member of the organisation."),
             example="an.nguyen@example.com",
         ),
         Column(
             "owner_name",
             "text",
-            help=_l(
+            help=gettext_lazy(
                 "Owner's full name, used when owner_email is empty (case and accents "
                 "ignored; must match exactly one active member)."
             ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from saleshelm.imports.columns import Column
 from saleshelm.imports.kinds._records import RecordKind, owner_lookup_columns
@@ -14,8 +14,8 @@ from saleshelm.tenancy.actors import Actor
 
 class AccountsKind(RecordKind):
     name = "accounts"
-    label = _l("Accounts")
-    description = _l("Companies you sell to.")
+    label = gettext_lazy("Accounts")
+    description = gettext_lazy("Companies you sell to.")
     model_label = "crm.Account"
     columns = (
         Column(
@@ -23,7 +23,9 @@ class AccountsKind(RecordKind):
             "text",
             required=True,
             max_length=100,
-            help=_l("Your id for the account (from your ERP or CRM); identifies the row."),
+            help=gettext_lazy(
+                "Your id for the account (from your ERP or CRM); identifies the row."
+            ),
             example="ACC-1001",
         ),
         Column(
@@ -31,19 +33,23 @@ class AccountsKind(RecordKind):
             "text",
             required=True,
             max_length=200,
-            help=_l("Company name."),
+            help=gettext_lazy("Company name."),
             example="Công ty TNHH Minh Phát",
         ),
         *owner_lookup_columns(),
         Column("industry", "text", max_length=100, example="Retail"),
-        Column("employees", "int", minimum=0, help=_l("Number of employees."), example="120"),
+        Column(
+            "employees", "int", minimum=0, help=gettext_lazy("Number of employees."), example="120"
+        ),
         Column("region", "text", max_length=100, example="North"),
-        Column("country", "text", max_length=100, help=_l("ISO code or name."), example="VN"),
+        Column(
+            "country", "text", max_length=100, help=gettext_lazy("ISO code or name."), example="VN"
+        ),
         Column("website", "text", max_length=200, example="minhphat.vn"),
         Column(
             "created_date",
             "date",
-            help=_l("When the account was created (default: today)."),
+            help=gettext_lazy("When the account was created (default: today)."),
             example="2025-11-03",
         ),
     )

@@ -7,7 +7,7 @@ import zoneinfo
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from saleshelm.crm.models import ActivityType
 from saleshelm.imports.columns import Column
@@ -18,8 +18,8 @@ from saleshelm.tenancy.actors import Actor
 
 class ActivitiesKind(RecordKind):
     name = "activities"
-    label = _l("Activities")
-    description = _l("Calls, meetings, emails, demos and tasks: the selling behaviours.")
+    label = gettext_lazy("Activities")
+    description = gettext_lazy("Calls, meetings, emails, demos and tasks: the selling behaviours.")
     model_label = "crm.Activity"
     columns = (
         Column(
@@ -28,21 +28,21 @@ class ActivitiesKind(RecordKind):
             required=True,
             max_length=100,
             example="ACT-90001",
-            help=_l("Your id for the activity; identifies the row."),
+            help=gettext_lazy("Your id for the activity; identifies the row."),
         ),
         Column(
             "type",
             "choice",
             required=True,
             choices=tuple(ActivityType.values),
-            help=_l("call, meeting, email, demo or task."),
+            help=gettext_lazy("call, meeting, email, demo or task."),
             example="call",
         ),
         Column(
             "date",
             "datetime",
             required=True,
-            help=_l(
+            help=gettext_lazy(
                 "When it happened: YYYY-MM-DD or YYYY-MM-DD HH:MM, in the organisation's time zone."
             ),
             example="2026-07-15 09:30",
@@ -55,7 +55,10 @@ class ActivitiesKind(RecordKind):
         Column("outcome", "text", max_length=500, example="Interested; send a quote"),
         Column("duration_minutes", "int", minimum=0, maximum=24 * 60, example="30"),
         Column(
-            "done", "bool", help=_l("yes (default) or no for a planned activity."), example="yes"
+            "done",
+            "bool",
+            help=gettext_lazy("yes (default) or no for a planned activity."),
+            example="yes",
         ),
     )
     required_one_of = (("owner_email", "owner_name"),)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from saleshelm.imports.columns import Column
 from saleshelm.imports.kinds._records import RecordKind, Ref, owner_lookup_columns
@@ -14,8 +14,8 @@ from saleshelm.tenancy.actors import Actor
 
 class ContactsKind(RecordKind):
     name = "contacts"
-    label = _l("Contacts")
-    description = _l("People at your accounts.")
+    label = gettext_lazy("Contacts")
+    description = gettext_lazy("People at your accounts.")
     model_label = "crm.Contact"
     columns = (
         Column(
@@ -24,7 +24,7 @@ class ContactsKind(RecordKind):
             required=True,
             max_length=100,
             example="CON-2001",
-            help=_l("Your id for the contact; identifies the row."),
+            help=gettext_lazy("Your id for the contact; identifies the row."),
         ),
         Column("name", "text", required=True, max_length=200, example="Trần Thị Mai"),
         Column(
@@ -32,7 +32,7 @@ class ContactsKind(RecordKind):
             "text",
             max_length=100,
             example="ACC-1001",
-            help=_l("external_id of an account of this organisation."),
+            help=gettext_lazy("external_id of an account of this organisation."),
         ),
         Column("email", "email", example="mai.tran@minhphat.vn"),
         Column("phone", "phone", max_length=50, example="+84 90 123 4567"),

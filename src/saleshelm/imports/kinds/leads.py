@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from saleshelm.crm.models import LeadStatus
 from saleshelm.imports.columns import Column
@@ -15,8 +15,8 @@ from saleshelm.tenancy.actors import Actor
 
 class LeadsKind(RecordKind):
     name = "leads"
-    label = _l("Leads")
-    description = _l("Prospects not yet qualified into an account and a deal.")
+    label = gettext_lazy("Leads")
+    description = gettext_lazy("Prospects not yet qualified into an account and a deal.")
     model_label = "crm.Lead"
     columns = (
         Column(
@@ -25,7 +25,7 @@ class LeadsKind(RecordKind):
             required=True,
             max_length=100,
             example="LEAD-301",
-            help=_l("Your id for the lead; identifies the row."),
+            help=gettext_lazy("Your id for the lead; identifies the row."),
         ),
         Column("name", "text", required=True, max_length=200, example="Hoàng Minh Tuấn"),
         Column("company", "text", max_length=200, example="Tuấn Phát Trading"),
@@ -36,7 +36,7 @@ class LeadsKind(RecordKind):
             "status",
             "choice",
             choices=tuple(LeadStatus.values),
-            help=_l(
+            help=gettext_lazy(
                 "new (default), contacted, qualified or disqualified; converted only for "
                 "a lead already converted in SalesHelm."
             ),

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from saleshelm.imports.columns import Column
 from saleshelm.imports.kinds.base import (
@@ -57,8 +57,10 @@ def _profile_snapshot(title, team_id, territory_id, role_profile_id, start_date)
 
 class MembersKind(Kind):
     name = "members"
-    label = _l("Members")
-    description = _l("People of the organisation: role, team, territory, title, start date.")
+    label = gettext_lazy("Members")
+    description = gettext_lazy(
+        "People of the organisation: role, team, territory, title, start date."
+    )
     key = ("email",)
     import_roles = STRUCTURE_IMPORTERS
     export_roles = ALL_ROLES
@@ -68,7 +70,7 @@ class MembersKind(Kind):
             "email",
             "email",
             required=True,
-            help=_l("The person's sign-in email; identifies the row."),
+            help=gettext_lazy("The person's sign-in email; identifies the row."),
             example="an.nguyen@example.com",
         ),
         Column(
@@ -76,7 +78,7 @@ class MembersKind(Kind):
             "text",
             required=True,
             max_length=200,
-            help=_l("Full name."),
+            help=gettext_lazy("Full name."),
             example="Nguyễn Văn An",
         ),
         Column(
@@ -85,14 +87,14 @@ class MembersKind(Kind):
             required=True,
             choices=tuple(Role.values),
             extra={"choice_aliases": ROLE_ALIASES},
-            help=_l("admin, director, manager, rep, finance or viewer."),
+            help=gettext_lazy("admin, director, manager, rep, finance or viewer."),
             example="rep",
         ),
         Column(
             "team",
             "text",
             max_length=120,
-            help=_l(
+            help=gettext_lazy(
                 "Team name; created if absent. The column is required; the cell may be "
                 "empty only for admins, directors, finance and viewers."
             ),
@@ -102,25 +104,34 @@ class MembersKind(Kind):
             "parent_team",
             "text",
             max_length=120,
-            help=_l("The team's parent team; created if absent. Moves an existing team."),
+            help=gettext_lazy("The team's parent team; created if absent. Moves an existing team."),
             example="North",
         ),
         Column(
             "manages_team",
             "bool",
-            help=_l("yes: the member becomes the team's manager; no: stops being it."),
+            help=gettext_lazy("yes: the member becomes the team's manager; no: stops being it."),
             example="no",
         ),
         Column(
             "territory",
             "text",
             max_length=120,
-            help=_l("Territory name; created if absent."),
+            help=gettext_lazy("Territory name; created if absent."),
             example="Hanoi",
         ),
-        Column("title", "text", max_length=120, help=_l("Job title."), example="Account Executive"),
         Column(
-            "start_date", "date", help=_l("First day in the organisation."), example="2024-03-01"
+            "title",
+            "text",
+            max_length=120,
+            help=gettext_lazy("Job title."),
+            example="Account Executive",
+        ),
+        Column(
+            "start_date",
+            "date",
+            help=gettext_lazy("First day in the organisation."),
+            example="2024-03-01",
         ),
     )
 

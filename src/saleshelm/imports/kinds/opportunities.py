@@ -24,7 +24,7 @@ from typing import Any
 
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from saleshelm.core.errors import ApplicationError
 from saleshelm.crm.models import ForecastCategory, StageKind
@@ -80,8 +80,8 @@ def _guess_kind(name: str) -> str:
 
 class OpportunitiesKind(RecordKind):
     name = "opportunities"
-    label = _l("Opportunities")
-    description = _l("Deals in your pipelines.")
+    label = gettext_lazy("Opportunities")
+    description = gettext_lazy("Deals in your pipelines.")
     model_label = "crm.Opportunity"
     columns = (
         Column(
@@ -90,7 +90,7 @@ class OpportunitiesKind(RecordKind):
             required=True,
             max_length=100,
             example="OPP-5001",
-            help=_l("Your id for the deal; identifies the row."),
+            help=gettext_lazy("Your id for the deal; identifies the row."),
         ),
         Column("name", "text", required=True, max_length=200, example="Minh Phát – 40 scanners"),
         *owner_lookup_columns(),
@@ -100,14 +100,14 @@ class OpportunitiesKind(RecordKind):
             required=True,
             minimum=Decimal(0),
             example="12500.00",
-            help=_l("Deal value in its currency."),
+            help=gettext_lazy("Deal value in its currency."),
         ),
         Column(
             "close_date",
             "date",
             required=True,
             example="2026-07-15",
-            help=_l("Expected (or actual) close date."),
+            help=gettext_lazy("Expected (or actual) close date."),
         ),
         Column(
             "stage",
@@ -115,7 +115,7 @@ class OpportunitiesKind(RecordKind):
             required=True,
             max_length=120,
             example="Proposal",
-            help=_l("A stage of the pipeline (names as in SalesHelm, case ignored)."),
+            help=gettext_lazy("A stage of the pipeline (names as in SalesHelm, case ignored)."),
         ),
         Column("account_external_id", "text", max_length=100, example="ACC-1001"),
         Column(
@@ -124,7 +124,7 @@ class OpportunitiesKind(RecordKind):
             max_length=200,
             example="Công ty TNHH Minh Phát",
             extra={"import_only": True},
-            help=_l(
+            help=gettext_lazy(
                 "Used when account_external_id is empty: the account with this name "
                 "(case ignored), created if absent."
             ),
@@ -133,27 +133,27 @@ class OpportunitiesKind(RecordKind):
             "currency",
             "currency",
             example="VND",
-            help=_l("ISO code; default: the organisation's reporting currency."),
+            help=gettext_lazy("ISO code; default: the organisation's reporting currency."),
         ),
         Column(
             "pipeline",
             "text",
             max_length=120,
             example="Sales pipeline",
-            help=_l("Pipeline name; default: the organisation's default pipeline."),
+            help=gettext_lazy("Pipeline name; default: the organisation's default pipeline."),
         ),
         Column(
             "probability",
             "fraction",
             example="0.4",
-            help=_l("Win probability, 0–1 or 40%; empty: the stage's default."),
+            help=gettext_lazy("Win probability, 0–1 or 40%; empty: the stage's default."),
         ),
         Column(
             "forecast_category",
             "choice",
             choices=tuple(ForecastCategory.values),
             example="best_case",
-            help=_l(
+            help=gettext_lazy(
                 "pipeline, best_case, commit or closed (closed only for won and lost "
                 "stages); default: from the stage."
             ),
@@ -162,7 +162,7 @@ class OpportunitiesKind(RecordKind):
             "created_date",
             "date",
             example="2026-03-02",
-            help=_l("When the deal was opened (default: today)."),
+            help=gettext_lazy("When the deal was opened (default: today)."),
         ),
         Column("next_step", "text", max_length=255, example="Send revised quote"),
         Column("lost_reason", "text", max_length=255, example="Price"),

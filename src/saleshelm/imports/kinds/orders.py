@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from saleshelm.core.errors import ApplicationError
 from saleshelm.crm.models import OrderLineStatus
@@ -56,8 +56,8 @@ ORDER_FIELDS = ("order_date", "owner_id", "account_id", "currency")
 
 class OrdersKind(Kind):
     name = "orders"
-    label = _l("Orders (one row per line)")
-    description = _l(
+    label = gettext_lazy("Orders (one row per line)")
+    description = gettext_lazy(
         "Booked orders, one row per order line: the revenue that targets and commissions credit."
     )
     key = ("external_id", "line")
@@ -69,7 +69,7 @@ class OrdersKind(Kind):
             required=True,
             max_length=100,
             example="SO-1001",
-            help=_l("The order's id; repeated on each of its lines."),
+            help=gettext_lazy("The order's id; repeated on each of its lines."),
         ),
         Column(
             "line",
@@ -77,14 +77,14 @@ class OrdersKind(Kind):
             required=True,
             minimum=1,
             example="1",
-            help=_l("Line number within the order (1, 2, …)."),
+            help=gettext_lazy("Line number within the order (1, 2, …)."),
         ),
         Column(
             "order_date",
             "date",
             required=True,
             example="2026-07-03",
-            help=_l("Booking date: the period the line counts in."),
+            help=gettext_lazy("Booking date: the period the line counts in."),
         ),
         *owner_lookup_columns(),
         Column(
@@ -93,14 +93,14 @@ class OrdersKind(Kind):
             required=True,
             max_length=64,
             example="XS-400",
-            help=_l("Product code (capitals); a new SKU creates the product."),
+            help=gettext_lazy("Product code (capitals); a new SKU creates the product."),
         ),
         Column(
             "quantity",
             "decimal",
             required=True,
             example="10",
-            help=_l("Negative for a return or credit note; not zero."),
+            help=gettext_lazy("Negative for a return or credit note; not zero."),
         ),
         Column("unit_price", "decimal", required=True, minimum=Decimal(0), example="250.00"),
         Column(
@@ -108,14 +108,14 @@ class OrdersKind(Kind):
             "text",
             max_length=200,
             example="Barcode scanner XS-400",
-            help=_l("Name of a new product (default: the SKU)."),
+            help=gettext_lazy("Name of a new product (default: the SKU)."),
         ),
         Column(
             "product_category",
             "text",
             max_length=120,
             example="Hardware",
-            help=_l("Category of a new product; created if absent."),
+            help=gettext_lazy("Category of a new product; created if absent."),
         ),
         Column("account_external_id", "text", max_length=100, example="ACC-1001"),
         Column(
@@ -125,34 +125,34 @@ class OrdersKind(Kind):
             minimum=Decimal(0),
             maximum=Decimal(1),
             example="0.05",
-            help=_l("A fraction: 0.05 is 5 %."),
+            help=gettext_lazy("A fraction: 0.05 is 5 %."),
         ),
         Column("unit_cost", "decimal", minimum=Decimal(0), example="160.00"),
         Column(
             "currency",
             "currency",
             example="USD",
-            help=_l("ISO code; default: the organisation's reporting currency."),
+            help=gettext_lazy("ISO code; default: the organisation's reporting currency."),
         ),
         Column(
             "status",
             "choice",
             choices=tuple(OrderLineStatus.values),
             example="confirmed",
-            help=_l("confirmed (default), cancelled or returned."),
+            help=gettext_lazy("confirmed (default), cancelled or returned."),
         ),
         Column(
             "status_date",
             "date",
             example="2026-08-20",
-            help=_l("When a line was cancelled or returned (default: the order date)."),
+            help=gettext_lazy("When a line was cancelled or returned (default: the order date)."),
         ),
         Column(
             "split",
             "split",
             max_length=500,
             example="an@example.com:60;binh@example.com:40",
-            help=_l("Credit split: member emails and percentages summing to 100."),
+            help=gettext_lazy("Credit split: member emails and percentages summing to 100."),
         ),
     )
     required_one_of = (("owner_email", "owner_name"),)
