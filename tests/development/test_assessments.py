@@ -207,3 +207,19 @@ def test_the_gap_chart_is_plain_svg_with_escaped_names(world, framework, web_cli
     svg = str(gap_chart([Row()], title="Gap"))
     assert svg.startswith("<svg") and "<script>" not in svg and "&lt;script&gt;" in svg
     assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")
+
+
+@pytest.mark.django_db
+def test_the_framework_command_loads_in_the_organisations_language(world, capsys):
+    from django.core.management import call_command
+
+    world.org.locale = "vi"
+    world.org.save()
+
+    call_command("development_load_framework", org="acme", framework="retail")
+
+    out = capsys.readouterr().out
+    assert "acme: framework retail: 2 groups and 10 competencies created" in out
+    assert Competency.objects.get(organisation=world.org, key="retail-merchandising").name == (
+        "Trưng bày sản phẩm"
+    )

@@ -176,3 +176,21 @@ def test_check_in_pages_prepare_and_record_with_htmx(world, web_client):
         headers={"HX-Request": "true", "HX-Target": "agenda"},
     )
     assert agenda.status_code == 200 and b"<html" not in agenda.content
+
+
+@pytest.mark.django_db
+def test_a_failing_agenda_source_leaves_the_rest_of_the_agenda(world):
+    def broken(*, actor, member, today):
+        raise RuntimeError("down")
+
+    register_agenda_source(AgendaSource(key="tests.broken", title="Broken", items=broken))
+    try:
+        check_in = check_in_schedule(actor=world.manager, member=world.rep, scheduled_for=TODAY)
+        agenda = {
+            s.key: s for s in check_in_agenda(actor=world.manager, check_in=check_in, today=TODAY)
+        }
+    finally:
+        unregister("tests.broken")
+
+    assert not agenda["tests.broken"].available
+    assert "stalled" in agenda and "goals" in agenda

@@ -10,9 +10,11 @@ so private feedback to the member never shows in their manager's preparation.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +41,7 @@ from saleshelm.development.signals_engine import settings_for
 from saleshelm.tenancy.actors import Actor
 
 AGENDA_LIMIT = 8
+log = logging.getLogger("saleshelm.development")
 
 
 def check_in_qs(*, actor: Actor) -> QuerySet[CheckIn]:
@@ -273,7 +276,21 @@ def check_in_agenda(*, actor: Actor, check_in: CheckIn, today: dt.date) -> list[
     )
 
     for source in providers.agenda_sources():
-        items = source.items(actor=actor, member=member, today=today)
+        try:
+            # A plugged-in source that breaks must not take the whole check-in down.
+            with transaction.atomic():
+                items = source.items(actor=actor, member=member, today=today)
+        except Exception:
+            log.exception("agenda source %s failed", source.key)
+            sections.append(
+                AgendaSection(
+                    key=source.key,
+                    title=source.title,
+                    empty=_("This part of the agenda could not be loaded just now."),
+                    available=False,
+                )
+            )
+            continue
         sections.append(
             AgendaSection(
                 key=source.key,
