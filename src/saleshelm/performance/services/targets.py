@@ -36,7 +36,9 @@ def _period(actor: Actor, period: str | Period) -> Period:
     try:
         return parse_period(period, fiscal_start_month=_organisation(actor).fiscal_year_start_month)
     except ApplicationError as exc:
-        raise ApplicationError(exc.message, code="invalid_period", field="period") from None
+        raise ApplicationError(
+            exc.message, code="invalid_period", field="period", status=422
+        ) from None
 
 
 def _value(raw: Any) -> Decimal:
