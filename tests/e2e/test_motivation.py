@@ -237,6 +237,16 @@ def test_a_rep_thanks_a_colleague_for_a_value_and_sees_it_in_the_feed(
     page.get_by_role("button", name="Send my answer").click()
     page.get_by_text("Your answer was stored without your name.").wait_for()
     assert page.get_by_text("Answered — thank you").is_visible()
+
+    # the same pages in Vietnamese
+    page.get_by_role("button", name="Tiếng Việt").click()
+    page.wait_for_function("() => document.documentElement.lang === 'vi'")
+    page.goto(url + "/motivation/kudos/")
+    assert page.get_by_role("heading", name="Lời cảm ơn", exact=True).is_visible()
+    _shot(page, "m10-kudos-vi")
+    page.goto(url + "/motivation/commitments/")
+    assert page.get_by_role("heading", name="Cam kết của chúng ta").is_visible()
+    _shot(page, "m11-commitments-vi")
     assert not page.console_errors, page.console_errors
 
 
