@@ -68,8 +68,9 @@ def default_pipeline(org) -> Pipeline:
     )
     if created:
         for i, (name, p, kind) in enumerate(DEFAULT_STAGES):
-            Stage.objects.create(organisation=org, pipeline=pipeline, name=name, position=i,
-                                 probability=p, kind=kind)
+            Stage.objects.create(
+                organisation=org, pipeline=pipeline, name=name, position=i, probability=p, kind=kind
+            )
     return pipeline
 
 
@@ -136,11 +137,21 @@ class OrderFactory(factory.django.DjangoModelFactory):
             qty = spec.get("quantity", Decimal(2))
             price = spec.get("unit_price", Decimal(100))
             OrderLine.objects.create(
-                organisation=obj.organisation, order=obj, line=n, sku=spec.get("sku", "XS-400"),
-                quantity=qty, unit_price=price, discount=Decimal(0), unit_cost=Decimal(60),
-                net_amount=qty * price, cost_amount=qty * 60, currency=obj.currency,
-                net_amount_reporting=qty * price, cost_amount_reporting=qty * 60,
-                order_date=obj.order_date, owner=obj.owner,
+                organisation=obj.organisation,
+                order=obj,
+                line=n,
+                sku=spec.get("sku", "XS-400"),
+                quantity=qty,
+                unit_price=price,
+                discount=Decimal(0),
+                unit_cost=Decimal(60),
+                net_amount=qty * price,
+                cost_amount=qty * 60,
+                currency=obj.currency,
+                net_amount_reporting=qty * price,
+                cost_amount_reporting=qty * 60,
+                order_date=obj.order_date,
+                owner=obj.owner,
             )
 
 

@@ -26,8 +26,11 @@ def _post(client, path, body, method="post"):
 
 def test_a_rep_creates_an_account_owned_by_themselves_and_reads_it_back(world, api_client):
     client = api_client(world.rep)
-    r = _post(client, "/api/v1/accounts", {"name": "Công ty Hòa Phát", "industry": "Steel",
-                                           "employees": 1200, "country": "VN"})
+    r = _post(
+        client,
+        "/api/v1/accounts",
+        {"name": "Công ty Hòa Phát", "industry": "Steel", "employees": 1200, "country": "VN"},
+    )
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["owner"]["email"] == "rep@acme.test" and body["external_id"].startswith("ACC-")
@@ -52,8 +55,9 @@ def test_lists_filter_search_and_sort_by_whitelisted_fields(world, api_client):
     assert [a["name"] for a in r.json()["items"]] == ["Beta Foods"]
 
 
-@pytest.mark.parametrize("path", ["accounts", "contacts", "leads", "opportunities", "products",
-                                  "orders", "activities"])
+@pytest.mark.parametrize(
+    "path", ["accounts", "contacts", "leads", "opportunities", "products", "orders", "activities"]
+)
 def test_an_unknown_sort_field_is_a_json_validation_error(world, api_client, path):
     r = api_client(world.admin).get(f"/api/v1/{path}?sort=password")
     assert r.status_code == 422
@@ -79,9 +83,16 @@ def test_a_record_of_another_organisation_is_not_found(world, api_client):
 def test_opportunity_money_goes_out_as_strings_with_currency(world, api_client):
     RateFactory(organisation=world.org, rate_date=dt.date(2026, 1, 1), rate=Decimal("0.00004"))
     client = api_client(world.rep)
-    r = _post(client, "/api/v1/opportunities", {
-        "name": "Scanner fleet", "amount": "250000000", "currency": "VND",
-        "close_date": "2026-10-31"})
+    r = _post(
+        client,
+        "/api/v1/opportunities",
+        {
+            "name": "Scanner fleet",
+            "amount": "250000000",
+            "currency": "VND",
+            "close_date": "2026-10-31",
+        },
+    )
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["amount"] == "250000000.0000" and body["currency"] == "VND"
@@ -94,11 +105,16 @@ def test_moving_a_deal_checks_the_version(world, api_client):
     opp = OpportunityFactory(owner=world.rep)
     client = api_client(world.rep)
     proposal = stage(world.org, "Proposal")
-    r = _post(client, f"/api/v1/opportunities/{opp.pk}/move", {"stage_id": proposal.pk, "version": 1})
+    r = _post(
+        client, f"/api/v1/opportunities/{opp.pk}/move", {"stage_id": proposal.pk, "version": 1}
+    )
     assert r.status_code == 200, r.content
     assert r.json()["stage"]["name"] == "Proposal" and r.json()["version"] == 2
-    r = _post(client, f"/api/v1/opportunities/{opp.pk}/move",
-              {"stage_id": stage(world.org, "Closed won").pk, "version": 1})
+    r = _post(
+        client,
+        f"/api/v1/opportunities/{opp.pk}/move",
+        {"stage_id": stage(world.org, "Closed won").pk, "version": 1},
+    )
     assert r.status_code == 409
     assert r.json()["code"] == "version_conflict" and r.json()["version"] == 2
     opp.refresh_from_db()
@@ -108,11 +124,13 @@ def test_moving_a_deal_checks_the_version(world, api_client):
 def test_patching_a_deal_with_a_stale_version_is_409(world, api_client):
     opp = OpportunityFactory(owner=world.rep)
     client = api_client(world.rep)
-    r = _post(client, f"/api/v1/opportunities/{opp.pk}", {"version": 1, "amount": "1500"},
-              method="patch")
+    r = _post(
+        client, f"/api/v1/opportunities/{opp.pk}", {"version": 1, "amount": "1500"}, method="patch"
+    )
     assert r.status_code == 200 and r.json()["amount"] == "1500.0000" and r.json()["version"] == 2
-    r = _post(client, f"/api/v1/opportunities/{opp.pk}", {"version": 1, "amount": "1"},
-              method="patch")
+    r = _post(
+        client, f"/api/v1/opportunities/{opp.pk}", {"version": 1, "amount": "1"}, method="patch"
+    )
     assert r.status_code == 409
     opp.refresh_from_db()
     assert opp.amount == Decimal("1500")
@@ -121,10 +139,16 @@ def test_patching_a_deal_with_a_stale_version_is_409(world, api_client):
 def test_splits_through_the_api_must_sum_to_one(world, api_client):
     opp = OpportunityFactory(owner=world.rep)
     client = api_client(world.manager)
-    bad = [{"member_id": world.rep.pk, "share": "0.5"}, {"member_id": world.peer.pk, "share": "0.4"}]
+    bad = [
+        {"member_id": world.rep.pk, "share": "0.5"},
+        {"member_id": world.peer.pk, "share": "0.4"},
+    ]
     r = _post(client, f"/api/v1/opportunities/{opp.pk}", {"splits": bad}, method="patch")
     assert r.status_code == 400 and r.json()["code"] == "splits_sum"
-    good = [{"member_id": world.rep.pk, "share": "0.5"}, {"member_id": world.peer.pk, "share": "0.5"}]
+    good = [
+        {"member_id": world.rep.pk, "share": "0.5"},
+        {"member_id": world.peer.pk, "share": "0.5"},
+    ]
     r = _post(client, f"/api/v1/opportunities/{opp.pk}", {"splits": good}, method="patch")
     assert r.status_code == 200
     assert sorted(s["share"] for s in r.json()["splits"]) == ["0.5000", "0.5000"]
@@ -132,8 +156,11 @@ def test_splits_through_the_api_must_sum_to_one(world, api_client):
 
 def test_converting_a_lead_through_the_api(world, api_client):
     lead = LeadFactory(owner=world.rep, company="Thiên Long Group")
-    r = _post(api_client(world.rep), f"/api/v1/leads/{lead.pk}/convert",
-              {"amount": "8000", "close_date": "2026-11-30"})
+    r = _post(
+        api_client(world.rep),
+        f"/api/v1/leads/{lead.pk}/convert",
+        {"amount": "8000", "close_date": "2026-11-30"},
+    )
     assert r.status_code == 200, r.content
     body = r.json()
     assert body["lead"]["status"] == "converted" and body["account"]["name"] == "Thiên Long Group"
@@ -143,11 +170,17 @@ def test_converting_a_lead_through_the_api(world, api_client):
 
 
 def test_products_are_shaped_by_admins_and_read_by_everyone(world, api_client):
-    r = _post(api_client(world.rep), "/api/v1/products", {"sku": "XS-400", "name": "Scanner",
-                                                          "unit_price": "250"})
+    r = _post(
+        api_client(world.rep),
+        "/api/v1/products",
+        {"sku": "XS-400", "name": "Scanner", "unit_price": "250"},
+    )
     assert r.status_code == 403
-    r = _post(api_client(world.admin), "/api/v1/products", {"sku": "xs-400", "name": "Scanner",
-                                                            "unit_price": "250", "unit_cost": "150.5"})
+    r = _post(
+        api_client(world.admin),
+        "/api/v1/products",
+        {"sku": "xs-400", "name": "Scanner", "unit_price": "250", "unit_cost": "150.5"},
+    )
     assert r.status_code == 201, r.content
     assert r.json()["sku"] == "XS-400" and r.json()["unit_cost"] == "150.5000"
     r = api_client(world.viewer).get("/api/v1/products?search=xs")
@@ -157,14 +190,28 @@ def test_products_are_shaped_by_admins_and_read_by_everyone(world, api_client):
 def test_an_order_with_lines_and_splits_round_trips(world, api_client):
     product = ProductFactory(organisation=world.org, sku="XS-400")
     client = api_client(world.manager)
-    r = _post(client, "/api/v1/orders", {
-        "order_date": "2026-07-15", "owner_id": world.rep.pk, "external_id": "SO-1001",
-        "lines": [
-            {"product_id": product.pk, "quantity": "3", "discount": "0.05"},
-            {"sku": "SVC-1", "quantity": "-1", "unit_price": "100", "unit_cost": "40",
-             "splits": [{"member_id": world.rep.pk, "share": "0.6"},
-                        {"member_id": world.peer.pk, "share": "0.4"}]},
-        ]})
+    r = _post(
+        client,
+        "/api/v1/orders",
+        {
+            "order_date": "2026-07-15",
+            "owner_id": world.rep.pk,
+            "external_id": "SO-1001",
+            "lines": [
+                {"product_id": product.pk, "quantity": "3", "discount": "0.05"},
+                {
+                    "sku": "SVC-1",
+                    "quantity": "-1",
+                    "unit_price": "100",
+                    "unit_cost": "40",
+                    "splits": [
+                        {"member_id": world.rep.pk, "share": "0.6"},
+                        {"member_id": world.peer.pk, "share": "0.4"},
+                    ],
+                },
+            ],
+        },
+    )
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["owner"]["id"] == world.rep.pk and body["line_count"] == 2
@@ -174,8 +221,9 @@ def test_an_order_with_lines_and_splits_round_trips(world, api_client):
     assert [s["share"] for s in second["splits"]] == ["0.6000", "0.4000"]
     assert body["net_amount"] == "612.5000"
     # Status is server-owned: cancelling is its own operation
-    r = _post(client, f"/api/v1/orders/{body['id']}/cancel-line",
-              {"line": 1, "status_date": "2026-08-01"})
+    r = _post(
+        client, f"/api/v1/orders/{body['id']}/cancel-line", {"line": 1, "status_date": "2026-08-01"}
+    )
     assert r.status_code == 200 and r.json()["lines"][0]["status"] == "cancelled"
     r = _post(client, f"/api/v1/orders/{body['id']}/return-line", {"line": 1})
     assert r.status_code == 409
@@ -183,8 +231,11 @@ def test_an_order_with_lines_and_splits_round_trips(world, api_client):
 
 def test_a_return_through_the_api_answers_the_credit_note(world, api_client):
     order = OrderFactory(owner=world.rep, lines=[{"quantity": Decimal(5)}])
-    r = _post(api_client(world.rep), f"/api/v1/orders/{order.pk}/return-line",
-              {"line": 1, "quantity": "2", "return_date": dt.date.today().isoformat()})
+    r = _post(
+        api_client(world.rep),
+        f"/api/v1/orders/{order.pk}/return-line",
+        {"line": 1, "quantity": "2", "return_date": dt.date.today().isoformat()},
+    )
     assert r.status_code == 201, r.content
     credit = r.json()
     assert credit["external_id"] == f"{order.external_id}-R1"
@@ -197,13 +248,29 @@ def test_a_page_of_100_orders_with_owner_and_account_takes_at_most_4_queries(
 ):
     account = AccountFactory(owner=world.rep)
     orders = Order.objects.bulk_create(
-        Order(organisation=world.org, external_id=f"SO-{i}", order_date=dt.date(2026, 7, 1),
-              owner=world.rep if i % 2 else world.peer, account=account, currency="USD")
+        Order(
+            organisation=world.org,
+            external_id=f"SO-{i}",
+            order_date=dt.date(2026, 7, 1),
+            owner=world.rep if i % 2 else world.peer,
+            account=account,
+            currency="USD",
+        )
         for i in range(120)
     )
     OrderLine.objects.bulk_create(
-        OrderLine(organisation=world.org, order=o, line=1, sku="A", quantity=1, unit_price=10,
-                  net_amount=10, currency="USD", order_date=o.order_date, owner=o.owner_id and o.owner)
+        OrderLine(
+            organisation=world.org,
+            order=o,
+            line=1,
+            sku="A",
+            quantity=1,
+            unit_price=10,
+            net_amount=10,
+            currency="USD",
+            order_date=o.order_date,
+            owner=o.owner_id and o.owner,
+        )
         for o in orders
     )
     for member in (world.admin, world.rep):
@@ -221,8 +288,11 @@ def test_activities_are_logged_against_a_deal(world, api_client):
     account = AccountFactory(owner=world.rep)
     opp = OpportunityFactory(owner=world.rep, account=account)
     client = api_client(world.rep)
-    r = _post(client, "/api/v1/activities", {"type": "call", "opportunity_id": opp.pk,
-                                             "subject": "Follow-up", "duration_minutes": 15})
+    r = _post(
+        client,
+        "/api/v1/activities",
+        {"type": "call", "opportunity_id": opp.pk, "subject": "Follow-up", "duration_minutes": 15},
+    )
     assert r.status_code == 201, r.content
     assert r.json()["account"]["id"] == account.pk and r.json()["owner"]["id"] == world.rep.pk
     r = client.get(f"/api/v1/activities?opportunity_id={opp.pk}&type=call")
@@ -234,7 +304,9 @@ def test_activities_are_logged_against_a_deal(world, api_client):
 def test_pipeline_totals_by_stage(world, api_client):
     OpportunityFactory(owner=world.rep, amount=Decimal("100"), amount_reporting=Decimal("100"))
     OpportunityFactory(owner=world.peer, amount=Decimal("300"), amount_reporting=Decimal("300"))
-    OpportunityFactory(owner=world.other_rep, amount=Decimal("500"), amount_reporting=Decimal("500"))
+    OpportunityFactory(
+        owner=world.other_rep, amount=Decimal("500"), amount_reporting=Decimal("500")
+    )
     pipeline = Opportunity.objects.first().pipeline
     rows = api_client(world.manager).get(f"/api/v1/pipelines/{pipeline.pk}/by-stage").json()
     qualification = rows[0]

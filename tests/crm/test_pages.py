@@ -40,8 +40,16 @@ def book(world):
     }
 
 
-LISTS = ["crm:accounts", "crm:contacts", "crm:leads", "crm:opportunities", "crm:orders",
-         "crm:products", "crm:activities", "crm:board"]
+LISTS = [
+    "crm:accounts",
+    "crm:contacts",
+    "crm:leads",
+    "crm:opportunities",
+    "crm:orders",
+    "crm:products",
+    "crm:activities",
+    "crm:board",
+]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -50,17 +58,25 @@ def test_every_list_page_renders_for_every_role(world, book, web_client, role):
     for name in LISTS:
         r = client.get(reverse(name))
         assert r.status_code == 200, (name, r.status_code)
-        assert b"Mekong" in r.content or role in ("manager", "rep") or name in (
-            "crm:products", "crm:contacts", "crm:leads", "crm:activities", "crm:orders"), name
+        assert (
+            b"Mekong" in r.content
+            or role in ("manager", "rep")
+            or name in ("crm:products", "crm:contacts", "crm:leads", "crm:activities", "crm:orders")
+        ), name
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_detail_pages_render_for_every_role(world, book, web_client, role):
     client = web_client(world.by_role(role))
-    for name, obj in (("crm:account", book["account"]), ("crm:contact", book["contact"]),
-                      ("crm:lead", book["lead"]), ("crm:opportunity", book["opp"]),
-                      ("crm:order", book["order"]), ("crm:product", book["product"]),
-                      ("crm:activity", book["activity"])):
+    for name, obj in (
+        ("crm:account", book["account"]),
+        ("crm:contact", book["contact"]),
+        ("crm:lead", book["lead"]),
+        ("crm:opportunity", book["opp"]),
+        ("crm:order", book["order"]),
+        ("crm:product", book["product"]),
+        ("crm:activity", book["activity"]),
+    ):
         r = client.get(reverse(name, kwargs={"pk": obj.pk}))
         assert r.status_code == 200, (name, r.status_code)
 
@@ -77,8 +93,10 @@ def test_a_rep_sees_only_their_own_deals_on_lists_and_the_board(world, book, web
 
 def test_list_search_answers_only_the_results_to_htmx(world, book, web_client):
     client = web_client(world.admin)
-    r = client.get(reverse("crm:accounts") + "?q=mekong", headers={"HX-Request": "true",
-                                                                  "HX-Target": "results"})
+    r = client.get(
+        reverse("crm:accounts") + "?q=mekong",
+        headers={"HX-Request": "true", "HX-Target": "results"},
+    )
     body = r.content.decode()
     assert r.status_code == 200 and "Mekong Agri Export" in body and "Sông Hồng" not in body
     assert "<html" not in body
@@ -88,7 +106,10 @@ def test_read_only_roles_get_403_on_forms(world, book, web_client):
     for role in ("finance", "viewer"):
         client = web_client(world.by_role(role))
         assert client.get(reverse("crm:account_new")).status_code == 403
-        assert client.get(reverse("crm:account_edit", kwargs={"pk": book["account"].pk})).status_code == 403
+        assert (
+            client.get(reverse("crm:account_edit", kwargs={"pk": book["account"].pk})).status_code
+            == 403
+        )
     assert web_client(world.rep).get(reverse("crm:product_new")).status_code == 403
 
 
@@ -96,7 +117,7 @@ def test_the_board_shows_stage_totals(world, book, web_client):
     OpportunityFactory(owner=world.rep, amount=Decimal("2500"), amount_reporting=Decimal("2500"))
     body = web_client(world.rep).get(reverse("crm:board")).content.decode()
     assert "Qualification" in body and "3.5K USD" in body  # 1,000 + 2,500 in Qualification
-    assert 'draggable="true"' in body and 'data-stage=' in body
+    assert 'draggable="true"' in body and "data-stage=" in body
 
 
 def test_moving_a_card_on_the_board_goes_through_the_service(world, book, web_client):
@@ -104,16 +125,20 @@ def test_moving_a_card_on_the_board_goes_through_the_service(world, book, web_cl
     proposal = stage(world.org, "Proposal")
     client = web_client(world.rep)
     board = reverse("crm:board")
-    r = client.post(reverse("crm:opportunity_move", kwargs={"pk": opp.pk}),
-                    {"stage": proposal.pk, "version": 1, "next": board})
+    r = client.post(
+        reverse("crm:opportunity_move", kwargs={"pk": opp.pk}),
+        {"stage": proposal.pk, "version": 1, "next": board},
+    )
     assert r.status_code == 302 and r["Location"] == board
     opp.refresh_from_db()
     assert opp.stage == proposal and opp.version == 2
     assert StageChange.objects.filter(opportunity=opp, to_stage=proposal).exists()
     # A second move with the stale version is refused with a message, nothing changes
-    r = client.post(reverse("crm:opportunity_move", kwargs={"pk": opp.pk}),
-                    {"stage": stage(world.org, "Closed won").pk, "version": 1, "next": board},
-                    follow=True)
+    r = client.post(
+        reverse("crm:opportunity_move", kwargs={"pk": opp.pk}),
+        {"stage": stage(world.org, "Closed won").pk, "version": 1, "next": board},
+        follow=True,
+    )
     assert "changed by someone else" in r.content.decode()
     opp.refresh_from_db()
     assert opp.stage == proposal
@@ -121,21 +146,32 @@ def test_moving_a_card_on_the_board_goes_through_the_service(world, book, web_cl
 
 def test_the_board_refuses_a_move_by_someone_who_may_not(world, book, web_client):
     opp = book["other_opp"]
-    r = web_client(world.finance).post(reverse("crm:opportunity_move", kwargs={"pk": opp.pk}),
-                                       {"stage": stage(world.org, "Proposal").pk, "version": 1})
+    r = web_client(world.finance).post(
+        reverse("crm:opportunity_move", kwargs={"pk": opp.pk}),
+        {"stage": stage(world.org, "Proposal").pk, "version": 1},
+    )
     assert r.status_code == 403
-    r = web_client(world.manager).post(reverse("crm:opportunity_move", kwargs={"pk": opp.pk}),
-                                       {"stage": stage(world.org, "Proposal").pk, "version": 1})
+    r = web_client(world.manager).post(
+        reverse("crm:opportunity_move", kwargs={"pk": opp.pk}),
+        {"stage": stage(world.org, "Proposal").pk, "version": 1},
+    )
     assert r.status_code == 404  # not in the manager's teams
     assert Opportunity.objects.get(pk=opp.pk).version == 1
 
 
 def test_quick_add_of_an_activity_with_htmx_returns_the_timeline(world, book, web_client):
     client = web_client(world.rep)
-    r = client.post(reverse("crm:activity_add"),
-                    {"type": "meeting", "subject": "Site visit Hải Phòng", "opportunity": book["opp"].pk,
-                     "duration_minutes": "90", "done": "on"},
-                    headers={"HX-Request": "true", "HX-Target": "activities"})
+    r = client.post(
+        reverse("crm:activity_add"),
+        {
+            "type": "meeting",
+            "subject": "Site visit Hải Phòng",
+            "opportunity": book["opp"].pk,
+            "duration_minutes": "90",
+            "done": "on",
+        },
+        headers={"HX-Request": "true", "HX-Target": "activities"},
+    )
     assert r.status_code == 200
     body = r.content.decode()
     assert 'id="activities"' in body and "Site visit Hải Phòng" in body
@@ -146,29 +182,41 @@ def test_quick_add_of_an_activity_with_htmx_returns_the_timeline(world, book, we
 
 def test_quick_add_without_javascript_redirects_back(world, book, web_client):
     page = reverse("crm:account", kwargs={"pk": book["account"].pk})
-    r = web_client(world.rep).post(reverse("crm:activity_add"),
-                                   {"type": "call", "account": book["account"].pk, "next": page})
+    r = web_client(world.rep).post(
+        reverse("crm:activity_add"), {"type": "call", "account": book["account"].pk, "next": page}
+    )
     assert r.status_code == 302 and r["Location"] == page
     assert Activity.objects.filter(account=book["account"], type="call").count() == 2  # + kick-off
 
 
 def test_quick_add_on_an_account_the_rep_cannot_see_is_refused(world, book, web_client):
-    r = web_client(world.rep).post(reverse("crm:activity_add"),
-                                   {"type": "call", "account": book["other_account"].pk},
-                                   headers={"HX-Request": "true"})
+    r = web_client(world.rep).post(
+        reverse("crm:activity_add"),
+        {"type": "call", "account": book["other_account"].pk},
+        headers={"HX-Request": "true"},
+    )
     assert r.status_code == 200 and "does not exist" in r.content.decode()
     assert not Activity.objects.filter(account=book["other_account"]).exists()
 
 
 def test_creating_an_account_and_a_deal_from_the_pages(world, web_client):
     client = web_client(world.rep)
-    r = client.post(reverse("crm:account_new"), {"name": "Tân Cảng Trading", "industry": "Logistics"})
+    r = client.post(
+        reverse("crm:account_new"), {"name": "Tân Cảng Trading", "industry": "Logistics"}
+    )
     assert r.status_code == 302
     account_url = r["Location"]
     account_id = int(account_url.rstrip("/").split("/")[-1])
-    r = client.post(reverse("crm:opportunity_new"), {
-        "name": "Port scanners", "account": account_id, "amount": "12000", "currency": "USD",
-        "close_date": "2026-12-15"})
+    r = client.post(
+        reverse("crm:opportunity_new"),
+        {
+            "name": "Port scanners",
+            "account": account_id,
+            "amount": "12000",
+            "currency": "USD",
+            "close_date": "2026-12-15",
+        },
+    )
     assert r.status_code == 302, r.content.decode()[:2000]
     opp = Opportunity.objects.get(name="Port scanners")
     assert opp.owner == world.rep and opp.account_id == account_id
@@ -176,23 +224,34 @@ def test_creating_an_account_and_a_deal_from_the_pages(world, web_client):
 
 def test_converting_a_lead_from_its_page(world, book, web_client):
     client = web_client(world.rep)
-    r = client.post(reverse("crm:lead_convert", kwargs={"pk": book["lead"].pk}), {
-        "account_name": "Huy Phát Co", "create_opportunity": "on", "amount": "3000",
-        "currency": "USD", "close_date": "2026-11-30"})
+    r = client.post(
+        reverse("crm:lead_convert", kwargs={"pk": book["lead"].pk}),
+        {
+            "account_name": "Huy Phát Co",
+            "create_opportunity": "on",
+            "amount": "3000",
+            "currency": "USD",
+            "close_date": "2026-11-30",
+        },
+    )
     assert r.status_code == 302
     book["lead"].refresh_from_db()
     assert book["lead"].status == "converted"
 
 
 def test_cancelling_and_returning_an_order_line_from_its_page(world, book, web_client):
-    order = OrderFactory(owner=world.rep, lines=[{"quantity": Decimal(4)}, {"quantity": Decimal(1)}],
-                         order_date=dt.date.today() - dt.timedelta(days=5))
+    order = OrderFactory(
+        owner=world.rep,
+        lines=[{"quantity": Decimal(4)}, {"quantity": Decimal(1)}],
+        order_date=dt.date.today() - dt.timedelta(days=5),
+    )
     client = web_client(world.rep)
     r = client.post(reverse("crm:order_line_cancel", kwargs={"pk": order.pk}), {"line": 2})
     assert r.status_code == 302
     assert order.lines.get(line=2).status == OrderLineStatus.CANCELLED
-    r = client.post(reverse("crm:order_line_return", kwargs={"pk": order.pk}),
-                    {"line": 1, "quantity": "1"})
+    r = client.post(
+        reverse("crm:order_line_return", kwargs={"pk": order.pk}), {"line": 1, "quantity": "1"}
+    )
     assert r.status_code == 302
     credit = order.lines.get(line=1).credit_lines.get()
     assert credit.quantity == Decimal("-1") and r["Location"].endswith(f"/{credit.order_id}/")

@@ -6,7 +6,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saleshelm.core.models import OrgOwned
-from saleshelm.crm.models.common import external_id_field, owner_field, unique_external_id
+from saleshelm.crm.models.common import (
+    external_id_field,
+    organisation_without_index,
+    owner_field,
+    unique_external_id,
+)
 
 
 class ActivityType(models.TextChoices):
@@ -18,10 +23,11 @@ class ActivityType(models.TextChoices):
 
 
 class Activity(OrgOwned):
+    organisation = organisation_without_index()  # every index below starts with it
     external_id = external_id_field()
     type = models.CharField(_("type"), max_length=16, choices=ActivityType.choices)
     occurred_at = models.DateTimeField(_("when"))
-    owner = owner_field("crm_activities", null=False)
+    owner = owner_field("crm_activities", null=False, db_index=False)
     account = models.ForeignKey(
         "crm.Account", null=True, blank=True, on_delete=models.PROTECT, related_name="activities"
     )
@@ -54,8 +60,6 @@ class Activity(OrgOwned):
                 fields=["organisation", "owner", "occurred_at"], name="crm_act_org_owner_at"
             ),
             models.Index(fields=["organisation", "occurred_at"], name="crm_act_org_at"),
-            models.Index(fields=["organisation", "account"], name="crm_act_org_account"),
-            models.Index(fields=["organisation", "opportunity"], name="crm_act_org_opp"),
         ]
 
     def __str__(self) -> str:

@@ -24,7 +24,7 @@ def external_id_field() -> models.CharField:
     return models.CharField(_("external id"), max_length=100)
 
 
-def owner_field(related_name: str, *, null: bool) -> models.ForeignKey:
+def owner_field(related_name: str, *, null: bool, db_index: bool = True) -> models.ForeignKey:
     return models.ForeignKey(
         "tenancy.Membership",
         on_delete=models.PROTECT,
@@ -32,6 +32,15 @@ def owner_field(related_name: str, *, null: bool) -> models.ForeignKey:
         blank=null,
         related_name=related_name,
         verbose_name=_("owner"),
+        db_index=db_index,
+    )
+
+
+def organisation_without_index() -> models.ForeignKey:
+    """``OrgOwned.organisation`` for the big tables, whose composite indexes all start with the
+    organisation: a separate index on it would only slow down bulk loads."""
+    return models.ForeignKey(
+        "tenancy.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
     )
 
 

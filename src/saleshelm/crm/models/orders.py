@@ -18,6 +18,7 @@ from saleshelm.crm.models.common import (
     currency_field,
     external_id_field,
     money_field,
+    organisation_without_index,
     owner_field,
     unique_external_id,
 )
@@ -59,14 +60,22 @@ class OrderLineStatus(models.TextChoices):
 
 
 class OrderLine(OrgOwned):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    # Indexes are chosen for millions of lines: each serves a query, none duplicates another
+    # (the order's lines use the unique (order, line) index).
+    organisation = organisation_without_index()
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", db_index=False)
     line = models.PositiveIntegerField(_("line"))
     product = models.ForeignKey(
         "crm.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="order_lines"
     )
     sku = models.CharField(_("SKU"), max_length=64)
     product_category = models.ForeignKey(
-        "crm.ProductCategory", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "crm.ProductCategory",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     # Negative quantity: a return or credit note.
     quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=4)
@@ -92,11 +101,16 @@ class OrderLine(OrgOwned):
     status_date = models.DateField(_("status date"), null=True, blank=True)
     # On a credit line (negative quantity, status ``returned``): the sold line it gives back.
     returns_line = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_lines"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_lines",
+        db_index=False,
     )
     # Denormalised from the order for fast aggregation.
     order_date = models.DateField(_("order date"))
-    owner = owner_field("crm_order_lines", null=False)
+    owner = owner_field("crm_order_lines", null=False, db_index=False)
 
     class Meta:
         ordering = ["order_id", "line"]
@@ -116,7 +130,16 @@ class OrderLine(OrgOwned):
             models.Index(
                 fields=["organisation", "owner", "order_date"], name="crm_line_org_owner_date"
             ),
-            models.Index(fields=["organisation", "status_date"], name="crm_line_org_status_date"),
+            models.Index(
+                fields=["organisation", "status_date"],
+                name="crm_line_org_status_date",
+                condition=models.Q(status_date__isnull=False),
+            ),
+            models.Index(
+                fields=["returns_line"],
+                name="crm_line_returns_line",
+                condition=models.Q(returns_line__isnull=False),
+            ),
             models.Index(
                 fields=["organisation", "product_category", "order_date"],
                 name="crm_line_org_cat_date",
