@@ -25,20 +25,33 @@ _n = iter(range(10**9))
 
 
 def _owners(w):
-    return {"own": w.rep, "same_team": w.peer, "other_team": w.other_rep, "other_org": w.other_org_rep}
+    return {
+        "own": w.rep,
+        "same_team": w.peer,
+        "other_team": w.other_rep,
+        "other_org": w.other_org_rep,
+    }
 
 
 def _per_owner(factory, **kwargs):
     def build(w):
-        return {rel: factory(owner=m, organisation=m.organisation, **kwargs)
-                for rel, m in _owners(w).items()}
+        return {
+            rel: factory(owner=m, organisation=m.organisation, **kwargs)
+            for rel, m in _owners(w).items()
+        }
+
     return build
 
 
 def _contacts(w):
-    return {rel: ContactFactory(owner=m, organisation=m.organisation,
-                                account=AccountFactory(owner=m, organisation=m.organisation))
-            for rel, m in _owners(w).items()}
+    return {
+        rel: ContactFactory(
+            owner=m,
+            organisation=m.organisation,
+            account=AccountFactory(owner=m, organisation=m.organisation),
+        )
+        for rel, m in _owners(w).items()
+    }
 
 
 def _pipelines(w):
@@ -50,14 +63,21 @@ def _pipelines(w):
             Stage.objects.create(organisation=org, pipeline=p, name=stage, position=i, kind=kind)
         return p
 
-    return {"own": default_pipeline(w.org), "same_team": extra(w.org, "Renewals"),
-            "other_team": extra(w.org, "Partners"), "other_org": default_pipeline(w.other_org)}
+    return {
+        "own": default_pipeline(w.org),
+        "same_team": extra(w.org, "Renewals"),
+        "other_team": extra(w.org, "Partners"),
+        "other_org": default_pipeline(w.other_org),
+    }
 
 
 def _products(w):
-    return {"own": ProductFactory(organisation=w.org), "same_team": ProductFactory(organisation=w.org),
-            "other_team": ProductFactory(organisation=w.org),
-            "other_org": ProductFactory(organisation=w.other_org)}
+    return {
+        "own": ProductFactory(organisation=w.org),
+        "same_team": ProductFactory(organisation=w.org),
+        "other_team": ProductFactory(organisation=w.org),
+        "other_org": ProductFactory(organisation=w.other_org),
+    }
 
 
 def _proposal(o):
@@ -88,74 +108,186 @@ def _api_collection(name, obj, create, patch, scope=RECORDS, writers=WRITERS):
 
 
 API_RULES = [
-    *_api_collection("accounts", "account", lambda w, o: {"name": f"Account {next(_n)}"},
-                     lambda w, o: {"name": f"Renamed {next(_n)}"}),
-    *_api_collection("contacts", "contact", lambda w, o: {"name": f"Contact {next(_n)}"},
-                     lambda w, o: {"title": "CFO"}),
-    *_api_collection("leads", "lead", lambda w, o: {"name": f"Lead {next(_n)}"},
-                     lambda w, o: {"status": "contacted"}),
-    Rule("POST /api/v1/leads/{id}/convert", obj="lead", scope=RECORDS, roles=WRITERS,
-         payload=lambda w, o: {"amount": "1000"}),
-    *_api_collection("opportunities", "opportunity",
-                     lambda w, o: {"name": f"Deal {next(_n)}", "amount": "5000",
-                                   "close_date": "2026-12-31"},
-                     lambda w, o: {"next_step": "Send proposal", "version": o.version}),
-    Rule("POST /api/v1/opportunities/{id}/move", obj="opportunity", scope=RECORDS, roles=WRITERS,
-         payload=lambda w, o: {"stage_id": _proposal(o), "version": o.version}),
-    *_api_collection("pipelines", "pipeline",
-                     lambda w, o: {"name": f"Pipeline {next(_n)}", "stages": [
-                         {"name": "Open"}, {"name": "Won", "kind": "won"},
-                         {"name": "Lost", "kind": "lost"}]},
-                     lambda w, o: {"name": f"Pipeline {next(_n)}"}, scope=ORG, writers=STRUCTURE),
+    *_api_collection(
+        "accounts",
+        "account",
+        lambda w, o: {"name": f"Account {next(_n)}"},
+        lambda w, o: {"name": f"Renamed {next(_n)}"},
+    ),
+    *_api_collection(
+        "contacts",
+        "contact",
+        lambda w, o: {"name": f"Contact {next(_n)}"},
+        lambda w, o: {"title": "CFO"},
+    ),
+    *_api_collection(
+        "leads",
+        "lead",
+        lambda w, o: {"name": f"Lead {next(_n)}"},
+        lambda w, o: {"status": "contacted"},
+    ),
+    Rule(
+        "POST /api/v1/leads/{id}/convert",
+        obj="lead",
+        scope=RECORDS,
+        roles=WRITERS,
+        payload=lambda w, o: {"amount": "1000"},
+    ),
+    *_api_collection(
+        "opportunities",
+        "opportunity",
+        lambda w, o: {"name": f"Deal {next(_n)}", "amount": "5000", "close_date": "2026-12-31"},
+        lambda w, o: {"next_step": "Send proposal", "version": o.version},
+    ),
+    Rule(
+        "POST /api/v1/opportunities/{id}/move",
+        obj="opportunity",
+        scope=RECORDS,
+        roles=WRITERS,
+        payload=lambda w, o: {"stage_id": _proposal(o), "version": o.version},
+    ),
+    *_api_collection(
+        "pipelines",
+        "pipeline",
+        lambda w, o: {
+            "name": f"Pipeline {next(_n)}",
+            "stages": [
+                {"name": "Open"},
+                {"name": "Won", "kind": "won"},
+                {"name": "Lost", "kind": "lost"},
+            ],
+        },
+        lambda w, o: {"name": f"Pipeline {next(_n)}"},
+        scope=ORG,
+        writers=STRUCTURE,
+    ),
     Rule("GET /api/v1/pipelines/{id}/by-stage", obj="pipeline", scope=ORG, roles=ALL),
-    *_api_collection("products", "product",
-                     lambda w, o: {"sku": f"NEW-{next(_n)}", "name": "New", "unit_price": "10"},
-                     lambda w, o: {"unit_price": "12.50"}, scope=ORG, writers=STRUCTURE),
-    *_api_collection("orders", "order",
-                     lambda w, o: {"order_date": dt.date.today().isoformat(), "lines": [_LINE]},
-                     lambda w, o: {"external_id": f"SO-NEW-{next(_n)}"}),
-    Rule("POST /api/v1/orders/{id}/cancel-line", obj="order", scope=RECORDS, roles=WRITERS,
-         payload=lambda w, o: {"line": 1}),
-    Rule("POST /api/v1/orders/{id}/return-line", obj="order", scope=RECORDS, roles=WRITERS,
-         payload=lambda w, o: {"line": 1, "quantity": "1"}),
-    Rule("POST /api/v1/orders/{id}/line-splits", obj="order", scope=RECORDS, roles=WRITERS,
-         payload=lambda w, o: {"line": 1, "splits": [
-             {"member_id": o.owner_id, "share": str(Decimal("1"))}]}),
-    *_api_collection("activities", "activity", lambda w, o: {"type": "call", "subject": "Intro"},
-                     lambda w, o: {"outcome": "Interested"}),
+    *_api_collection(
+        "products",
+        "product",
+        lambda w, o: {"sku": f"NEW-{next(_n)}", "name": "New", "unit_price": "10"},
+        lambda w, o: {"unit_price": "12.50"},
+        scope=ORG,
+        writers=STRUCTURE,
+    ),
+    *_api_collection(
+        "orders",
+        "order",
+        lambda w, o: {"order_date": dt.date.today().isoformat(), "lines": [_LINE]},
+        lambda w, o: {"external_id": f"SO-NEW-{next(_n)}"},
+    ),
+    Rule(
+        "POST /api/v1/orders/{id}/cancel-line",
+        obj="order",
+        scope=RECORDS,
+        roles=WRITERS,
+        payload=lambda w, o: {"line": 1},
+    ),
+    Rule(
+        "POST /api/v1/orders/{id}/return-line",
+        obj="order",
+        scope=RECORDS,
+        roles=WRITERS,
+        payload=lambda w, o: {"line": 1, "quantity": "1"},
+    ),
+    Rule(
+        "POST /api/v1/orders/{id}/line-splits",
+        obj="order",
+        scope=RECORDS,
+        roles=WRITERS,
+        payload=lambda w, o: {
+            "line": 1,
+            "splits": [{"member_id": o.owner_id, "share": str(Decimal("1"))}],
+        },
+    ),
+    *_api_collection(
+        "activities",
+        "activity",
+        lambda w, o: {"type": "call", "subject": "Intro"},
+        lambda w, o: {"outcome": "Interested"},
+    ),
 ]
+
 
 def _pk(o):
     return {"pk": o.pk}
 
 
 _REDIRECT = (302,)
-_LISTS = ["crm:board", "crm:opportunities", "crm:accounts", "crm:contacts", "crm:leads",
-          "crm:orders", "crm:products", "crm:activities"]
-_RECORD_PAGES = {"account": "account", "contact": "contact", "lead": "lead",
-                 "opportunity": "opportunity", "order": "order", "activity": "activity"}
+_LISTS = [
+    "crm:board",
+    "crm:opportunities",
+    "crm:accounts",
+    "crm:contacts",
+    "crm:leads",
+    "crm:orders",
+    "crm:products",
+    "crm:activities",
+]
+_RECORD_PAGES = {
+    "account": "account",
+    "contact": "contact",
+    "lead": "lead",
+    "opportunity": "opportunity",
+    "order": "order",
+    "activity": "activity",
+}
 
 PAGE_RULES: list[Rule] = [
     *(Rule(name, roles=ALL) for name in _LISTS),
-    *(Rule(f"crm:{page}", obj=obj, scope=RECORDS, roles=ALL, kwargs=_pk)
-      for page, obj in _RECORD_PAGES.items()),
+    *(
+        Rule(f"crm:{page}", obj=obj, scope=RECORDS, roles=ALL, kwargs=_pk)
+        for page, obj in _RECORD_PAGES.items()
+    ),
     Rule("crm:product", obj="product", scope=ORG, roles=ALL, kwargs=_pk),
-    *(Rule(f"crm:{what}_new", roles=WRITERS) for what in ("account", "contact", "lead",
-                                                         "opportunity")),
+    *(
+        Rule(f"crm:{what}_new", roles=WRITERS)
+        for what in ("account", "contact", "lead", "opportunity")
+    ),
     Rule("crm:product_new", roles=STRUCTURE),
-    *(Rule(f"crm:{what}_edit", obj=what, scope=RECORDS, roles=WRITERS, kwargs=_pk)
-      for what in ("account", "contact", "lead", "opportunity")),
+    *(
+        Rule(f"crm:{what}_edit", obj=what, scope=RECORDS, roles=WRITERS, kwargs=_pk)
+        for what in ("account", "contact", "lead", "opportunity")
+    ),
     Rule("crm:product_edit", obj="product", scope=ORG, roles=STRUCTURE, kwargs=_pk),
     Rule("crm:lead_convert", obj="lead", scope=RECORDS, roles=WRITERS, kwargs=_pk),
-    Rule("crm:opportunity_move", obj="opportunity", scope=RECORDS, roles=WRITERS, kwargs=_pk,
-         method="POST", ok=_REDIRECT,
-         payload=lambda w, o: {"stage": _proposal(o), "version": o.version}),
-    Rule("crm:order_line_cancel", obj="order", scope=RECORDS, roles=WRITERS, kwargs=_pk,
-         method="POST", ok=_REDIRECT, payload=lambda w, o: {"line": 1}),
-    Rule("crm:order_line_return", obj="order", scope=RECORDS, roles=WRITERS, kwargs=_pk,
-         method="POST", ok=_REDIRECT, payload=lambda w, o: {"line": 1, "quantity": "1"}),
-    Rule("crm:activity_add", roles=WRITERS, method="POST", ok=_REDIRECT,
-         payload=lambda w, o: {"type": "call", "subject": "Logged from a page"}),
+    Rule(
+        "crm:opportunity_move",
+        obj="opportunity",
+        scope=RECORDS,
+        roles=WRITERS,
+        kwargs=_pk,
+        method="POST",
+        ok=_REDIRECT,
+        payload=lambda w, o: {"stage": _proposal(o), "version": o.version},
+    ),
+    Rule(
+        "crm:order_line_cancel",
+        obj="order",
+        scope=RECORDS,
+        roles=WRITERS,
+        kwargs=_pk,
+        method="POST",
+        ok=_REDIRECT,
+        payload=lambda w, o: {"line": 1},
+    ),
+    Rule(
+        "crm:order_line_return",
+        obj="order",
+        scope=RECORDS,
+        roles=WRITERS,
+        kwargs=_pk,
+        method="POST",
+        ok=_REDIRECT,
+        payload=lambda w, o: {"line": 1, "quantity": "1"},
+    ),
+    Rule(
+        "crm:activity_add",
+        roles=WRITERS,
+        method="POST",
+        ok=_REDIRECT,
+        payload=lambda w, o: {"type": "call", "subject": "Logged from a page"},
+    ),
     Rule("crm:pipeline_setup", roles=STRUCTURE, method="POST", ok=_REDIRECT),
 ]
 
