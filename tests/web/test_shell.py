@@ -202,11 +202,11 @@ def test_entry_whose_url_does_not_resolve_is_not_shown(world, web_client, extra_
     extra_entries(
         key="test.missing",
         section="performance",
-        label=_("Leaderboard"),
+        label="Unbuilt page test",
         url_name="performance:nope",
     )
     sidebar = _sidebar(web_client(world.admin).get("/").content.decode())
-    assert "Leaderboard" not in sidebar
+    assert "Unbuilt page test" not in sidebar
     assert "performance:nope" not in sidebar
 
 
