@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.test import Client
-from django.utils.translation import gettext_lazy as _
 
 from saleshelm.tenancy.middleware import SESSION_KEY
 from saleshelm.web import navigation
