@@ -268,3 +268,24 @@ def test_line_of_sight_from_vision_to_this_weeks_work(world):
         access_line_of_sight_member(actor=world.other_manager, id=world.rep.pk)
     with pytest.raises(NotFound):
         access_line_of_sight_member(actor=world.other_org_admin, id=world.rep.pk)
+
+
+def test_targets_in_sight_with_my_part_of_the_team_target(world):
+    # given An's and the North team's revenue targets for Q3, and sales in July and August
+    from saleshelm.direction.selectors.line_of_sight import targets_in_sight
+
+    north = world.rep.profile.team
+    TargetFactory(member=world.rep, period="2026-Q3", value=Decimal("10000"))
+    TargetFactory(team=north, period="2026-Q3", value=Decimal("30000"))
+    order_line(world.rep, dt.date(2026, 7, 10), "3000")
+    order_line(world.peer, dt.date(2026, 7, 12), "1000")
+    order_line(world.peer, dt.date(2026, 8, 3), "2000")
+    # when An looks on 15 August
+    sight = targets_in_sight(actor=world.rep, member=world.rep, today=AUG_15)
+    # then their own target with its actual, and their part of the team's
+    (mine,) = sight.mine
+    assert (mine.actual, mine.progress) == (Decimal("3000.0000"), Decimal("0.3000"))
+    (team,) = sight.team
+    assert team.actual == Decimal("6000.0000") and team.progress == Decimal("0.2000")
+    assert team.my_share == Decimal("0.5000")
+    assert team.trend == [("2026-07", Decimal("0.7500")), ("2026-08", Decimal("0.0000"))]

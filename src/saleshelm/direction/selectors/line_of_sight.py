@@ -232,3 +232,127 @@ def line_of_sight(*, actor: Actor, member: Membership, today: dt.date | None = N
         week_start=week_start,
         week_end=week_end,
     )
+
+
+# -- targets ------------------------------------------------------------------------------
+
+ADDITIVE_UNITS = ("money", "count")
+
+
+@dataclass
+class TargetLine:
+    """One of the member's targets with its actual; or one of their team's targets with the
+    member's share of the team's actual, month by month."""
+
+    target: object
+    actual: Decimal | None
+    progress: Decimal | None
+    unit_kind: str
+    metric_label: str
+    goal: object | None = None
+    my_actual: Decimal | None = None
+    my_share: Decimal | None = None
+    trend: list[tuple[str, Decimal | None]] = field(default_factory=list)
+
+
+@dataclass
+class TargetsInSight:
+    mine: list[TargetLine]
+    team: list[TargetLine]
+
+
+def targets_in_sight(
+    *, actor: Actor, member: Membership, today: dt.date | None = None
+) -> TargetsInSight:
+    """The member's targets running today, and their team's (for money and count metrics:
+    the member's share of the team's actual, and that share month by month), all read
+    through the performance selectors in one batch."""
+    from saleshelm.direction.selectors import metrics
+    from saleshelm.direction.selectors.common import share
+    from saleshelm.direction.selectors.progress import ZERO, kr_progress
+    from saleshelm.direction.services.common import organisation_of
+    from saleshelm.performance.selectors.targets import target_list
+
+    today = today or timezone.localdate()
+    team_id = member_profile(membership=member).team_id
+    running = (
+        target_list(actor=actor)
+        .filter(start__lte=today, end__gte=today)
+        .select_related("goal_link__goal")
+    )
+    own = list(running.filter(assignee_type="member", member_id=member.pk))
+    team = (
+        list(running.filter(assignee_type="team", team_id=team_id, product_category__isnull=True))
+        if team_id
+        else []
+    )
+    labels = dict(metrics.metric_choices())
+    units = {t.metric: metrics.unit_of(t.metric) for t in (*own, *team)}
+    wanted: list[metrics.Measure] = []
+    for t in own:
+        wanted.append(metrics.Measure(t.metric, t.period_key, "member", member.pk))
+    months_of: dict[int, list[str]] = {}
+    for t in team:
+        wanted.append(metrics.Measure(t.metric, t.period_key, "team", team_id))
+        if units[t.metric] not in ADDITIVE_UNITS:
+            continue
+        wanted.append(metrics.Measure(t.metric, t.period_key, "member", member.pk))
+        months = [m.strftime("%Y-%m") for m in _months(t.start, min(t.end, today))]
+        months_of[t.pk] = months
+        for month in months:
+            wanted.append(metrics.Measure(t.metric, month, "team", team_id))
+            wanted.append(metrics.Measure(t.metric, month, "member", member.pk))
+    readings = metrics.read(organisation=organisation_of(actor), measures=wanted, today=today)
+
+    def actual(metric: str, period: str, scope: str, scope_id) -> Decimal | None:
+        reading = readings.get(metrics.Measure(metric, period, scope, scope_id))
+        return reading.actual if reading else None
+
+    mine = []
+    for t in own:
+        value = actual(t.metric, t.period_key, "member", member.pk)
+        mine.append(
+            TargetLine(
+                target=t,
+                actual=value,
+                progress=kr_progress(start=ZERO, target=t.value, current=value),
+                unit_kind=units[t.metric],
+                metric_label=str(labels.get(t.metric, t.metric)),
+                goal=getattr(getattr(t, "goal_link", None), "goal", None),
+            )
+        )
+    lines = []
+    for t in team:
+        value = actual(t.metric, t.period_key, "team", team_id)
+        line = TargetLine(
+            target=t,
+            actual=value,
+            progress=kr_progress(start=ZERO, target=t.value, current=value),
+            unit_kind=units[t.metric],
+            metric_label=str(labels.get(t.metric, t.metric)),
+            goal=getattr(getattr(t, "goal_link", None), "goal", None),
+        )
+        if t.pk in months_of:
+            line.my_actual = actual(t.metric, t.period_key, "member", member.pk)
+            line.my_share = share(line.my_actual or ZERO, value or ZERO)
+            line.trend = [
+                (
+                    month,
+                    share(
+                        actual(t.metric, month, "member", member.pk) or ZERO,
+                        actual(t.metric, month, "team", team_id) or ZERO,
+                    ),
+                )
+                for month in months_of[t.pk]
+            ]
+        lines.append(line)
+    return TargetsInSight(mine=mine, team=lines)
+
+
+def _months(start: dt.date, end: dt.date) -> list[dt.date]:
+    out = []
+    y, m = start.year, start.month
+    while dt.date(y, m, 1) <= end:
+        out.append(dt.date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -396,7 +395,7 @@ def line_of_sight(request, pk: int | None = None):
             "goal_choices": goal_choices(actor=actor),
             "editable_deals": editable,
             "currency": organisation_of(actor).currency,
-            "targets": _member_targets(actor, member),
+            "targets": los_selectors.targets_in_sight(actor=actor, member=member),
             "team_members": _team_members(actor, member),
         },
     )
@@ -415,41 +414,6 @@ def _team_members(actor, member):
         )
         if m.pk != member.pk
     ]
-
-
-def _member_targets(actor, member):
-    """The member's targets of the current periods with their actuals, through performance."""
-    from saleshelm.direction.selectors import metrics
-    from saleshelm.direction.views.common import current_year
-    from saleshelm.performance.selectors.targets import target_list
-
-    year = current_year(actor)
-    today = timezone.localdate()
-    targets = list(
-        target_list(actor=actor, member_id=member.pk, period=year)
-        .filter(start__lte=today, end__gte=today)
-        .select_related("goal_link__goal")
-    )
-    measures = {t.pk: metrics.Measure(t.metric, t.period_key, "member", member.pk) for t in targets}
-    readings = metrics.read(organisation=organisation_of(actor), measures=list(measures.values()))
-    labels = dict(metrics.metric_choices())
-    rows = []
-    for t in targets:
-        reading = readings.get(measures[t.pk])
-        actual = reading.actual if reading else None
-        rows.append(
-            {
-                "target": t,
-                "actual": actual,
-                "progress": progress_selectors.kr_progress(
-                    start=progress_selectors.ZERO, target=t.value, current=actual
-                ),
-                "goal": getattr(getattr(t, "goal_link", None), "goal", None),
-                "unit_kind": metrics.unit_of(t.metric),
-                "metric_label": labels.get(t.metric, t.metric),
-            }
-        )
-    return rows
 
 
 @require_POST

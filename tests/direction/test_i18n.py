@@ -1,0 +1,35 @@
+"""Every string of the direction app has its Vietnamese translation, and pages use it."""
+
+import re
+from pathlib import Path
+
+from django.urls import reverse
+from django.utils import translation
+
+import saleshelm.direction
+
+PO = Path(saleshelm.direction.__file__).parent / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+
+
+def test_every_message_is_translated():
+    text = PO.read_text(encoding="utf-8")
+    entries = [e for e in text.split("\n\n")[1:] if "msgid" in e]
+    untranslated = []
+    for entry in entries:
+        body = "\n".join(line for line in entry.splitlines() if not line.startswith("#"))
+        msgid = "".join(re.findall(r'"(.*)"', body.split("msgstr")[0]))
+        msgstr = "".join(re.findall(r'"(.*)"', body.split("msgstr", 1)[1]))
+        if not msgstr.strip():
+            untranslated.append(msgid)
+    assert len(entries) > 300
+    assert untranslated == []
+    assert "fuzzy" not in text
+    assert PO.with_suffix(".mo").exists()
+
+
+def test_pages_speak_vietnamese(world, web_client):
+    client = web_client(world.rep)
+    with translation.override("vi"):
+        html = client.get(reverse("direction:vision"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Tầm nhìn và mục tiêu" in html
+    assert "Phân khúc mục tiêu" in html  # the menu entry
