@@ -386,3 +386,20 @@ def test_a_failing_source_skips_its_rule_and_the_others_still_run(world, scene, 
     outcome = next(r for r in result.rules if r.rule == "commitment_overdue")
     assert not outcome.evaluated and outcome.reason == "error"
     assert Signal.objects.filter(rule="stalled_deal").exists()
+
+
+@pytest.mark.django_db
+def test_a_deal_moving_to_another_stalled_stage_refreshes_its_signal(world, scene):
+    evaluate(world)
+    stalled = scene["stalled"]
+    later_stage = (
+        default_pipeline(world.org).stages.filter(kind=StageKind.OPEN).order_by("-position").first()
+    )
+    stalled.stage = later_stage
+    stalled.save()  # moved, yet still in place for 30 days (an import kept the old date)
+
+    result = evaluate(world, now=NOW + dt.timedelta(hours=1))
+
+    outcome = next(r for r in result.rules if r.rule == "stalled_deal")
+    assert outcome.refreshed == 1 and outcome.raised == 0
+    assert Signal.objects.get(rule="stalled_deal").detail["stage"] == later_stage.name

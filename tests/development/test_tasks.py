@@ -67,7 +67,7 @@ def test_the_digest_is_written_in_the_persons_language(world, settings):
 
     digest_send(organisation=world.org, today=timezone.localdate())
 
-    assert "Xin chào" in mail.outbox[0].body
+    assert "Đây là tuần của bạn trên SalesHelm." in mail.outbox[0].body
 
 
 @pytest.mark.django_db

@@ -100,6 +100,9 @@ class Signal(OrgOwned):
     )
     # Figures behind the signal (pacing, coverage, counts, the deal's name and stage...).
     detail = models.JSONField(default=dict, blank=True)
+    # A short fingerprint of what the figures depend on (the deal's stage, the reason...):
+    # the daily run reloads the details only of the signals whose fingerprint changed.
+    version = models.CharField(max_length=32, blank=True, default="")
     raised_at = models.DateTimeField(_("raised"))
     last_seen_at = models.DateTimeField()
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
