@@ -118,6 +118,7 @@ def test_director_sees_the_organisation(seeded, live_server, browser_page):  # n
     assert _charts(page) >= 3  # pacing, trend, funnel
     _shot(page, "perf-10-director-organisation")
     page.get_by_role("link", name="Progress only").click()
+    page.wait_for_url("**/performance/organisation/?view=progress")
     assert page.locator(".hidden-amount").count() >= 1
     _shot(page, "perf-11-director-progress-only")
     # a team page from the variance table

@@ -153,6 +153,19 @@ def test_progress_only_hides_others_amounts_but_not_mine(world, web_client, on_a
     assert "$10,000.56" in _text(client.get("/performance/leaderboard/?period=2026-Q3"))
 
 
+def test_progress_only_ranks_by_attainment(world, web_client, on_aug16):
+    # Given the rep at 85 % of a large target and the peer at 100 % of a small one
+    _q3_sales(world)
+    TargetFactory(member=world.peer, period="2026-Q3", value=Decimal("10000"))
+    client = web_client(world.manager)
+    # When the board is shown by amounts, the rep leads; by progress, the peer does
+    by_amount = _text(client.get("/performance/leaderboard/?period=2026-Q3"))
+    by_progress = _text(client.get("/performance/leaderboard/?period=2026-Q3&view=progress"))
+    assert by_amount.index("Nguyễn Văn An") < by_amount.index("Trần Thị Bình")
+    assert by_progress.index("Trần Thị Bình") < by_progress.index("Nguyễn Văn An")
+    assert "ranked by attainment" in by_progress
+
+
 def test_only_admins_and_directors_get_the_privacy_toggle(world, web_client, on_aug16):
     for member, shown in ((world.admin, True), (world.director, True), (world.rep, False)):
         html = web_client(member).get("/performance/leaderboard/").content.decode()

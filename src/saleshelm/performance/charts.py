@@ -67,23 +67,48 @@ def _vi() -> bool:
     return (get_language() or "en").startswith("vi")
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(9)}
+_SEPARATORS: dict[str, tuple[str, str, int]] = {}
+
+
+def _separators() -> tuple[str, str, int]:
+    """(decimal mark, thousands separator, grouping) of the active language, read once."""
+    language = get_language() or "en"
+    found = _SEPARATORS.get(language)
+    if found is None:
+        found = (
+            str(get_format("DECIMAL_SEPARATOR")),
+            str(get_format("THOUSAND_SEPARATOR")),
+            int(get_format("NUMBER_GROUPING") or 3),
+        )
+        _SEPARATORS[language] = found
+    return found
+
+
 def number(value, places: int = 0) -> str:
-    """``1234567.891`` -> ``1,234,567.89`` (en) or ``1.234.567,89`` (vi); ``—`` for None."""
+    """``1234567.891`` -> ``1,234,567.89`` (en) or ``1.234.567,89`` (vi); ``—`` for None.
+
+    Rounded half-up. Python's own grouping does the work (a page prints hundreds of
+    figures); Django's formats give the marks."""
     d = _decimal(value)
     if d is None:
         return DASH
-    d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) if places >= 0 else d
+    d = d.quantize(_QUANTA[places], rounding=ROUND_HALF_UP)
     if d == 0:
         d = abs(d)  # no "-0"
-    return numberformat.format(
-        d,
-        get_format("DECIMAL_SEPARATOR"),
-        decimal_pos=places,
-        grouping=get_format("NUMBER_GROUPING") or 3,
-        thousand_sep=get_format("THOUSAND_SEPARATOR"),
-        force_grouping=True,
-        use_l10n=True,
-    )
+    decimal_mark, thousands, grouping = _separators()
+    if grouping != 3:
+        return numberformat.format(
+            d,
+            decimal_mark,
+            decimal_pos=places,
+            grouping=grouping,
+            thousand_sep=thousands,
+            force_grouping=True,
+            use_l10n=True,
+        )
+    text = f"{d:,.{places}f}"
+    return text.replace(",", "\x00").replace(".", decimal_mark).replace("\x00", thousands)
 
 
 def currency_symbol(currency: str) -> str:

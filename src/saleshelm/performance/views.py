@@ -323,11 +323,13 @@ def index(request):
 def my_period(request):
     actor = request.membership
     period = _period(request)
-    data = dashboards.my_period(actor=actor, period=period, user_id=request.user.pk)
+    hide = _privacy(request)
+    data = dashboards.my_period(
+        actor=actor, period=period, user_id=request.user.pk, progress_only=hide
+    )
     currency = data["currency"]
     revenue = get_metric("revenue")
     mine = data["revenue"]
-    hide = _privacy(request)
     lb = data["leaderboard"]
     me_outside = lb.me is not None and lb.me.rank > len(lb.rows)
     context = {
@@ -490,7 +492,9 @@ def organisation_dashboard(request):
     actor = request.membership
     _require(request, ORG_WIDE)
     period = _period(request)
-    data = dashboards.organisation_dashboard(actor=actor, period=period, user_id=request.user.pk)
+    data = dashboards.organisation_dashboard(
+        actor=actor, period=period, user_id=request.user.pk, progress_only=_privacy(request)
+    )
     currency = data["currency"]
     revenue = get_metric("revenue")
     kpis = []
@@ -575,6 +579,8 @@ def leaderboard_page(request):
     board = Board(actor=actor)
     _p, _m, rows = leaderboard(actor=actor, period=period, metric=metric, board=board)
     hide = _privacy(request)
+    if hide:
+        rows = dashboards.rank_by_progress(rows)
     page = Paginator(rows, LEADERBOARD_PAGE).get_page(request.GET.get("page"))
     mine = next((r for r in rows if r.id == actor.pk), None)
     on_page = mine is not None and any(r.id == actor.pk for r in page.object_list)
@@ -1173,6 +1179,10 @@ def scorecard(request, pk: int):
         out = []
         for e in entries:
             m, f = e["metric"], e["figures"]
+            if f.pacing is not None and m.additive:
+                tone = charts.pace_band(f.pacing)
+            else:
+                tone = charts.band(f.attainment)
             out.append(
                 {
                     "label": m.label,
@@ -1183,9 +1193,10 @@ def scorecard(request, pk: int):
                     "actual": charts.metric_value(f.actual, m, currency),
                     "attainment": charts.percent(f.attainment),
                     "pacing": charts.percent(f.pacing),
-                    "band": charts.band(f.attainment),
+                    "band": tone,
                     "bar": charts.progress_bar(
                         f.attainment,
+                        tone=tone,
                         marker=(f.expected_to_date / f.target)
                         if f.expected_to_date is not None and f.target and m.additive
                         else None,

@@ -495,6 +495,45 @@ def leaderboard_top(
     return Leaderboard(rows=rows, me=mine, size=len(candidates))
 
 
+def rank_by_progress(rows: list[Row]) -> list[Row]:
+    """The "progress only" order: attainment of target first (highest first, no target
+    last), then actual, name and id. Ranks are 1-based positions, on copies of the rows."""
+    zero = Decimal(0)
+
+    def key(r: Row):
+        return (
+            r.attainment is None,
+            -r.attainment if r.attainment is not None else zero,
+            -r.actual if r.actual is not None else zero,
+            r.name.casefold(),
+            r.id,
+        )
+
+    return [replace(r, rank=i) for i, r in enumerate(sorted(rows, key=key), start=1)]
+
+
+def progress_top(
+    board: Board, metric: Metric, period: Period, *, limit: int = LEADERBOARD_SIZE
+) -> Leaderboard:
+    """The team-shared board ranked by progress (``rank_by_progress``): every row's target is
+    worked out, since any of them may lead."""
+    visible = board.visible_members(shared=True)
+    actuals = board.actuals(metric, period, member_ids=visible)
+    targets = board.targets(metric, period, "member")
+    rows = []
+    for m in board.directory().values():
+        if visible is not None and m.id not in visible:
+            continue
+        selling = m.is_active and m.role in SELLING_ROLES
+        if not (selling or m.id in actuals or m.id in targets):
+            continue
+        rows.append(_member_row(board, metric, period, m, actuals.get(m.id), targets.get(m.id)))
+    ranked = rank_by_progress(rows)
+    me_id = getattr(board.actor, "pk", None)
+    mine = next((r for r in ranked if r.id == me_id), None)
+    return Leaderboard(rows=ranked[:limit], me=mine, size=len(ranked))
+
+
 def member_row(board: Board, metric: Metric, period: Period, member_id: int) -> Row | None:
     """One member's row (the same as their line of ``attainment_rows``)."""
     info = board.directory().get(member_id)
@@ -576,6 +615,7 @@ def my_period(
     user_id: int | None = None,
     today: dt.date | None = None,
     board: DashboardBoard | None = None,
+    progress_only: bool = False,
 ) -> dict[str, Any]:
     """ "My period": my revenue figures, gross margin and units, my monthly trend against my
     target, the top of my team-shared leaderboard and my open deals by stage.
@@ -604,7 +644,7 @@ def my_period(
         "gross_margin": rows["gross_margin"],
         "units": rows["units"],
         "trend": board.trend(revenue, months),
-        "leaderboard": leaderboard_top(board, revenue, p),
+        "leaderboard": (progress_top if progress_only else leaderboard_top)(board, revenue, p),
         "pipeline": pipeline_by_stage(actor=actor, period=p, board=board),
     }
 
@@ -778,6 +818,7 @@ def organisation_dashboard(
     period: str | Period | None = None,
     user_id: int | None = None,
     today: dt.date | None = None,
+    progress_only: bool = False,
 ) -> dict[str, Any]:
     """The director's page: organisation KPIs, variance by team, territory and product
     category, the monthly trend, the funnel and the top 20."""
@@ -814,6 +855,6 @@ def organisation_dashboard(
         "territories": variance(actor=actor, period=p, group="territory", board=board)[2],
         "categories": variance(actor=actor, period=p, group="product_category", board=board)[2],
         "trend": board.trend(revenue, months),
-        "leaderboard": leaderboard_top(board, revenue, p),
+        "leaderboard": (progress_top if progress_only else leaderboard_top)(board, revenue, p),
         "pipeline": pipeline_by_stage(actor=actor, period=p, board=board),
     }
