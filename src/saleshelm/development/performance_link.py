@@ -15,11 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from saleshelm.core.errors import NotFound
 from saleshelm.core.periods import Period, period_of
+from saleshelm.development.templatetags.development_tags import grouped
 
 
 @dataclass(frozen=True)
@@ -143,15 +143,14 @@ def coverage_by_member(
 def _pct(value: Decimal | None) -> str:
     if value is None:
         return "—"
-    return f"{formats.number_format(value * 100, decimal_pos=0, use_l10n=True)} %"
+    return f"{grouped(value * 100)} %"
 
 
 def _money(value: Decimal | None, currency: str) -> str:
     if value is None:
         return "—"
     # Whole units read best in an agenda line; the statements keep the cents.
-    amount = formats.number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
-    return f"{amount} {currency}"
+    return f"{grouped(value)} {currency}"
 
 
 def member_results(*, actor, member, today: dt.date) -> list[dict[str, Any]] | None:
@@ -190,7 +189,7 @@ def member_results(*, actor, member, today: dt.date) -> list[dict[str, Any]] | N
                     entries.append(
                         {
                             "title": _("Pipeline coverage, %(period)s") % {"period": period.key},
-                            "detail": f"{formats.number_format(row.actual, decimal_pos=1)}×",
+                            "detail": f"{grouped(row.actual, 1)}×",
                             "tone": "warning" if row.actual < settings.coverage_below else "",
                         }
                     )

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('development', '0001_initial'),
+        ("development", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='signal',
-            name='version',
-            field=models.CharField(blank=True, default='', max_length=32),
+            model_name="signal",
+            name="version",
+            field=models.CharField(blank=True, default="", max_length=32),
         ),
     ]

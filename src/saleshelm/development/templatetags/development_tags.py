@@ -19,13 +19,32 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
+def grouped(number: Decimal, places: int = 0) -> str:
+    """A number in the reader's locale, thousands always grouped (some locales, Vietnamese
+    among them, do not group by default: 1.745.080.155 reads better than 1745080155)."""
+    quantum = Decimal(1).scaleb(-places)
+    value = Decimal(number).quantize(quantum)
+    sign = "-" if value < 0 else ""
+    whole, _, fraction = f"{abs(value):f}".partition(".")
+    sep = formats.get_format("THOUSAND_SEPARATOR") or ","
+    parts = []
+    while len(whole) > 3:
+        parts.insert(0, whole[-3:])
+        whole = whole[:-3]
+    parts.insert(0, whole)
+    text = sign + sep.join(parts)
+    if places:
+        text += (formats.get_format("DECIMAL_SEPARATOR") or ".") + fraction
+    return text
+
+
 @register.filter
 def percent(value, places: int = 0) -> str:
     """A fraction as a percentage in the reader's locale: "0.2500" -> "25 %"."""
     number = _decimal(value)
     if number is None:
         return "—"
-    return f"{formats.number_format(number * 100, decimal_pos=int(places), use_l10n=True)} %"
+    return f"{grouped(number * 100, int(places))} %"
 
 
 @register.filter
@@ -33,7 +52,7 @@ def number(value, places: int = 1) -> str:
     n = _decimal(value)
     if n is None:
         return "—"
-    return formats.number_format(n, decimal_pos=int(places), use_l10n=True, force_grouping=True)
+    return grouped(n, int(places))
 
 
 @register.filter
