@@ -100,6 +100,13 @@ def compact(number: Decimal) -> str:
 
 
 @register.filter
+def short(value) -> str:
+    """Compact figures for dense tables: 3,714,874.18 -> 3.71M."""
+    number = _fraction(value)
+    return "—" if number is None else compact(number)
+
+
+@register.filter
 def kr_value(value, view) -> str:
     """A key result's value in its metric's unit: money and counts compact, ratios as %."""
     number = _fraction(value)

@@ -464,11 +464,16 @@ def alignment(request):
     actor = request.membership
     period, period_error = period_from(request, actor)
     report = alignment_selectors.alignment_report(actor=actor, period=period)
+    with_members = request.GET.get("members") == "1"
+    rows = [r for r in report.rows if with_members or r.node.goal.level != GoalLevel.MEMBER]
     return render(
         request,
         "direction/alignment.html",
         {
             "report": report,
+            "rows": rows,
+            "with_members": with_members,
+            "hidden": len(report.rows) - len(rows),
             "period": period,
             "period_error": period_error,
             "currency": organisation_of(actor).currency,
