@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,7 @@ from saleshelm.crm.permissions import ALL_RECORDS_WRITERS
 from saleshelm.people.selectors import member_list, visible_members_q
 from saleshelm.tenancy.roles import Role
 
-DATE = {
+DATE: dict[str, Any] = {
     "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     "input_formats": ["%Y-%m-%d"],
 }

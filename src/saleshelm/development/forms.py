@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -24,7 +25,7 @@ from saleshelm.development.selectors import competency_list
 from saleshelm.people.selectors import member_list, visible_members_q
 from saleshelm.tenancy.roles import Role
 
-DATE = {
+DATE: dict[str, Any] = {
     "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     "input_formats": ["%Y-%m-%d"],
 }

@@ -4,6 +4,7 @@ input; the services decide (STYLE.md)."""
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django import forms
 from django.db.models import Q
@@ -23,7 +24,7 @@ from saleshelm.people.selectors import (
 from saleshelm.performance.metrics import all_metrics
 from saleshelm.tenancy.roles import Role
 
-DATE = {
+DATE: dict[str, Any] = {
     "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     "input_formats": ["%Y-%m-%d"],
 }

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-MONEY = {"max_digits": 20, "decimal_places": 4}
-SHARE = {"max_digits": 7, "decimal_places": 4}
-PROBABILITY = {"max_digits": 5, "decimal_places": 4}
+MONEY: dict[str, Any] = {"max_digits": 20, "decimal_places": 4}
+SHARE: dict[str, Any] = {"max_digits": 7, "decimal_places": 4}
+PROBABILITY: dict[str, Any] = {"max_digits": 5, "decimal_places": 4}
 
 
-def money_field(verbose: str, **kwargs) -> models.DecimalField:
+def money_field(verbose: Any, **kwargs: Any) -> models.DecimalField:
     return models.DecimalField(verbose, **MONEY, **kwargs)
 
 

@@ -4,6 +4,8 @@ them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +14,7 @@ from saleshelm.core.models import OrgOwned
 from saleshelm.core.scheduler import daily, register
 from saleshelm.incentives.models.plans import PeriodKind
 
-MONEY = {"max_digits": 20, "decimal_places": 4}
+MONEY: dict[str, Any] = {"max_digits": 20, "decimal_places": 4}
 FIGURE = {"max_digits": 24, "decimal_places": 4}
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from saleshelm.core.models import OrgOwned
 
-MONEY = {"max_digits": 20, "decimal_places": 4}
+MONEY: dict[str, Any] = {"max_digits": 20, "decimal_places": 4}
 
 
 class ForecastSubmission(OrgOwned):
