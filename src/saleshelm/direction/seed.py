@@ -595,50 +595,60 @@ def _goal_tree(ctx, text, year, quarter, now, written, first_time) -> dict:
             target_value=3 * _quarter_revenue_target(org, quarter),
         )
         kr(sales_goals[2], kr_text["managed"], start_value=Decimal(0), target_value=Decimal(40))
-        selling: defaultdict[int, int] = defaultdict(int)
-        for rep in ctx.reps:
-            if placement.get(rep.pk):
-                selling[placement[rep.pk]] += 1
-        team_goals = Goal.objects.bulk_create(
-            _goal(
-                ctx,
-                now,
-                title=text["team_goal"].format(team=team.name),
-                level=GoalLevel.TEAM,
-                parent=sales_goals[0],
-                team=team,
-                owner_id=team.manager_id,
-                position=i,
-                **_dates(quarter),
-            )
-            for i, team in enumerate(t for t in teams if selling.get(t.pk))
-        )
-        for goal in team_goals:
-            kr(
-                goal,
-                kr_text["revenue_quarter"],
-                source=KeyResultSource.METRIC,
-                metric="revenue",
-                scope=KeyResultScope.TEAM,
-                scope_team_id=goal.team_id,
-                weight=Decimal(2),
-            )
-            kr(
-                goal,
-                kr_text["calls"],
-                source=KeyResultSource.METRIC,
-                metric="calls",
-                scope=KeyResultScope.TEAM,
-                scope_team_id=goal.team_id,
-                target_value=Decimal(selling.get(goal.team_id or 0, 1) * 65 * 3),
-            )
         new_reps = list(ctx.reps)
+        team_goals: list[Goal] = []
+        serves: Goal | None = sales_goals[0]
     else:
         team_goals = list(
             Goal.objects.filter(organisation=org, level=GoalLevel.TEAM, period=quarter.key)
         )
         new_ids = {m.pk for m in ctx.members}
         new_reps = [r for r in ctx.reps if r.pk in new_ids]
+        serves = (
+            Goal.objects.filter(organisation=org, level=GoalLevel.SALES)
+            .order_by("position", "pk")
+            .first()
+        )
+    # A goal for each selling team of the quarter that has none yet (new teams included).
+    selling: defaultdict[int, int] = defaultdict(int)
+    for rep in ctx.reps:
+        if placement.get(rep.pk):
+            selling[placement[rep.pk]] += 1
+    have = {g.team_id for g in team_goals}
+    added = Goal.objects.bulk_create(
+        _goal(
+            ctx,
+            now,
+            title=text["team_goal"].format(team=team.name),
+            level=GoalLevel.TEAM,
+            parent=serves,
+            team=team,
+            owner_id=team.manager_id,
+            position=len(have) + i,
+            **_dates(quarter),
+        )
+        for i, team in enumerate(t for t in teams if selling.get(t.pk) and t.pk not in have)
+    )
+    for goal in added:
+        kr(
+            goal,
+            kr_text["revenue_quarter"],
+            source=KeyResultSource.METRIC,
+            metric="revenue",
+            scope=KeyResultScope.TEAM,
+            scope_team_id=goal.team_id,
+            weight=Decimal(2),
+        )
+        kr(
+            goal,
+            kr_text["calls"],
+            source=KeyResultSource.METRIC,
+            metric="calls",
+            scope=KeyResultScope.TEAM,
+            scope_team_id=goal.team_id,
+            target_value=Decimal(selling.get(goal.team_id or 0, 1) * 65 * 3),
+        )
+    team_goals = [*team_goals, *added]
     team_goal_of = {g.team_id: g for g in team_goals}
     if len(ctx.reps) > MEMBER_GOALS:
         seen: set[int | None] = set()
@@ -703,8 +713,10 @@ def _goal_tree(ctx, text, year, quarter, now, written, first_time) -> dict:
         for c in _check_ins(ctx, item, goal.period_start, goal.period_end, text["notes"], now)
     ]
     KeyResultCheckIn.objects.bulk_create(check_ins, batch_size=BATCH)
-    written["goals"] += len(member_goals) + (
-        len(team_goals) + len(text["org_goals"]) + 3 if first_time else 0
+    written["goals"] += (
+        len(member_goals)
+        + len(added)
+        + (len(text["org_goals"]) + len(text["sales_goals"]) if first_time else 0)
     )
     written["key_results"] += len(krs)
     written["check_ins"] += len(check_ins)
