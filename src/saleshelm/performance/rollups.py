@@ -134,6 +134,10 @@ def _recompute(organisation_id: int, months: list[dt.date] | None) -> None:
     """Delete and re-insert the facts of one organisation (all months or the given ones)."""
     sql, params = _insert_sql(organisation_id, months)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Room to group a large organisation in memory (a hash aggregate instead of an
+            # on-disk sort); SET LOCAL ends with the surrounding transaction.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         if months is None:
             cursor.execute(
                 f"DELETE FROM {FACT_TABLE} WHERE organisation_id = %s",  # noqa: S608

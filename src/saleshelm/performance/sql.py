@@ -48,7 +48,9 @@ def month_sql(expr: str, *, backend: str | None = None) -> str:
     """The first day of the calendar month of a date expression."""
     if (backend or vendor()) == "sqlite":
         return f"(substr({expr}, 1, 8) || '01')"
-    return f"CAST(date_trunc('month', {expr}) AS date)"
+    # Date arithmetic, not date_trunc: date_trunc would turn the date into a timestamp with
+    # time zone first, a conversion per row.
+    return f"(({expr}) - CAST(EXTRACT(DAY FROM {expr}) AS integer) + 1)"
 
 
 class MoneyUnits(Func):
