@@ -40,9 +40,12 @@ def compact_money(value, currency: str = "") -> str:
         (Decimal(10) ** 3, "K"),
     ):
         if abs(amount) >= limit:
-            short = number_format((amount / limit).quantize(Decimal("0.1")), 1, use_l10n=True)
-            return f"{short}{suffix} {currency}".strip()
-    return money(amount, currency)
+            short = (amount / limit).quantize(Decimal("0.1"))
+            places = 0 if short == short.to_integral() else 1
+            text = number_format(short, places, use_l10n=True)
+            return f"{text}{suffix} {currency}".strip()
+    whole = number_format(amount.quantize(Decimal(1)), 0, use_l10n=True, force_grouping=True)
+    return f"{whole} {currency}".strip()
 
 
 @register.filter

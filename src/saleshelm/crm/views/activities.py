@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -121,7 +123,9 @@ def activity_quick_add(request):
                 "activity_form": form,
                 "can_write": True,
                 "activity_link": link,
-                "status": 200,
+                # Fresh ids each time: htmx would otherwise copy the old inputs' attributes.
+                "qa_id": secrets.token_hex(3),
+                "next_url": safe_next(request, reverse("crm:activities")),
             },
         )
     for error in form.errors.values() if form.is_bound else ():

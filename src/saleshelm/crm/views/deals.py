@@ -8,6 +8,8 @@ page showed, so two people moving one card cannot silently overwrite each other.
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -111,6 +113,7 @@ def opportunity_detail(request, pk: int):
             "history": list(selectors.stage_history(opportunity=opp)),
             "splits": list(splits),
             "activities": list(selectors.activity_list(actor=actor, opportunity_id=opp.pk)[:20]),
+            "qa_id": secrets.token_hex(3),
             "activity_form": ActivityForm(
                 initial={"opportunity": opp.pk, "account": opp.account_id, "type": "call"}
             ),

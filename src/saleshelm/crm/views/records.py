@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.contrib import messages
@@ -108,6 +109,7 @@ def account_detail(request, pk: int):
         "closed_deals": list(deals.exclude(stage__kind="open").order_by("-closed_at")[:RECENT]),
         "orders": list(selectors.order_list(actor=actor, account_id=account.pk)[:RECENT]),
         "activities": list(selectors.activity_list(actor=actor, account_id=account.pk)[:20]),
+        "qa_id": secrets.token_hex(3),
         "activity_form": ActivityForm(initial={"account": account.pk, "type": "call"}),
         "activity_link": {"account": account.pk},
     }
@@ -210,6 +212,7 @@ def contact_detail(request, pk: int):
             "can_edit": can_edit_record(actor=actor, owner_id=contact.owner_id),
             "can_write": can_write_records(actor=actor),
             "activities": list(selectors.activity_list(actor=actor, contact_id=contact.pk)[:20]),
+            "qa_id": secrets.token_hex(3),
             "activity_form": ActivityForm(
                 initial={"contact": contact.pk, "account": contact.account_id, "type": "call"}
             ),
