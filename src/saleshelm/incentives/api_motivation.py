@@ -8,7 +8,7 @@ what (no operation returns a response or a list of respondents).
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -23,13 +23,14 @@ from saleshelm.incentives.selectors import recognition as rec_sel
 from saleshelm.incentives.services import contract as contract_svc
 from saleshelm.incentives.services import pulse as pulse_svc
 from saleshelm.incentives.services import recognition as rec_svc
+from saleshelm.people.models import Team
 from saleshelm.people.selectors import access_member, access_team
 from saleshelm.performance.metrics import get_metric
 
 router = Router(tags=["motivation"])
 
 Text = Field(..., min_length=1, max_length=1000)
-ShortList = Field(default_factory=list, max_length=200)
+ShortList: Any = Field(default_factory=list, max_length=200)
 Feed = Literal["org", "team", "mine"]
 SideIn = Literal["member", "organisation"]
 KindIn = Literal[
@@ -124,7 +125,7 @@ def list_kudos(request, filters: Query[KudosFilters]):
 def kudos_by_value(request, filters: Query[CountFilters]):
     """How often each company value was recognised, zeros included."""
     return [
-        {"id": v.pk, "name": v.name, "count": v.kudos_count}
+        {"id": v.pk, "name": v.name, "count": v.kudos_count}  # type: ignore[attr-defined]  # annotated
         for v in rec_sel.kudos_counts_by_value(
             actor=request.auth, feed=filters.feed, since=filters.since
         )
@@ -540,7 +541,9 @@ def standings_json(actor, contest) -> dict[str, Any]:
                 "rank": r.rank,
                 "kind": "member" if r.member_id else "team",
                 "id": r.member_id or r.team_id,
-                "name": r.member.user.get_full_name() if r.member_id else r.team.name,
+                "name": r.member.user.get_full_name()
+                if r.member is not None
+                else cast(Team, r.team).name,
                 "figure": _dec(rec_sel.quantize(r.figure, metric.places)),
                 "prize": r.prize,
             }
