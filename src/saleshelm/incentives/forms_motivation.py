@@ -75,7 +75,7 @@ class KudosForm(ServiceForm):
     receiver = MemberChoiceField(
         label=_("Who do you want to thank?"), queryset=None, empty_label=_("Choose a colleague")
     )
-    value = forms.ModelChoiceField(
+    value: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("For which of our values?"), queryset=None, empty_label=_("Choose a value")
     )
     message = forms.CharField(
