@@ -15,7 +15,7 @@ from saleshelm.core.scheduler import daily, register
 from saleshelm.incentives.models.plans import PeriodKind
 
 MONEY: dict[str, Any] = {"max_digits": 20, "decimal_places": 4}
-FIGURE = {"max_digits": 24, "decimal_places": 4}
+FIGURE: dict[str, Any] = {"max_digits": 24, "decimal_places": 4}
 
 
 class Kudos(OrgOwned):
