@@ -15,6 +15,7 @@ import uuid
 import zoneinfo
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -209,7 +210,7 @@ PULSE_COMMENTS = {
         "Ứng dụng CRM chậm khi ở chỗ khách hàng.",
     ],
 }
-CONTEST_TEXT = {
+CONTEST_TEXT: dict[str, dict[str, Any]] = {
     "en": {
         "running": "Call sprint — {month}",
         "running_desc": "Most calls logged wins. Calls count when done and logged in the CRM.",
@@ -424,7 +425,7 @@ def _badges(ctx, people, managers, lang: str, tz) -> int:
     BadgeAward.objects.bulk_update(rows, ["created_at"], batch_size=BATCH)
     # Metric awards: the nightly evaluation, as if it had run at each of the last month ends.
     month = period_of(today, "month")
-    firsts = []
+    firsts: list[dt.date] = []
     for _ in range(3):
         firsts.insert(0, month.start)
         month = _previous(month, 1)
