@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from saleshelm.core.errors import NotFound, PermissionDenied
 from saleshelm.incentives.models.pulse import (
@@ -132,7 +132,7 @@ class PulseResults:
 
 
 def _aggregate_by_team(survey: PulseSurvey) -> dict[int | None, Scores]:
-    annotations = {"n": Count("pk")}
+    annotations: dict[str, Aggregate] = {"n": Count("pk")}
     for q in QUESTIONS:
         annotations[f"{q}_sum"] = Sum(q)
         for s in SCORES:
