@@ -12,7 +12,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -66,7 +66,7 @@ def org_today(organisation: Organisation) -> dt.date:
     return timezone.localtime(timezone.now(), tz).date()
 
 
-def is_person(actor: Actor) -> bool:
+def is_person(actor: Actor) -> TypeGuard[Membership]:
     return not isinstance(actor, SystemActor)
 
 
