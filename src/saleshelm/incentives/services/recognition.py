@@ -288,7 +288,7 @@ def badge_update(*, actor: Actor, badge: Badge, **changes: Any) -> Badge:
         raise NotFound("Badge")
     sel.require_badge_definer(actor)
     before = _badge_snapshot(badge)
-    merged = {
+    merged: dict[str, Any] = {
         "name": badge.name,
         "description": badge.description,
         "symbol": badge.symbol,
@@ -495,7 +495,8 @@ def _contest_prizes(prizes: Sequence[Any], currency: str) -> list[PrizeIn]:
     for raw in prizes:
         data = raw if isinstance(raw, dict) else vars(raw)
         try:
-            rank = int(data.get("rank"))
+            raw_rank: Any = data.get("rank")
+            rank = int(raw_rank)
         except (TypeError, ValueError):
             raise ApplicationError(
                 "prizes: each needs a rank", code="invalid", field="prizes"
@@ -834,7 +835,12 @@ def contest_finish(*, contest: Contest, today: dt.date | None = None, email: boo
     }
     leads = _team_leads(r.team_id for r in winners if r.team_id)
     for r in winners:
-        recipient = members.get(r.member_id) if r.member_id else leads.get(r.team_id)
+        if r.member_id:
+            recipient = members.get(r.member_id)
+        elif r.team_id is not None:
+            recipient = leads.get(r.team_id)
+        else:
+            recipient = None
         if recipient is not None:
             notify(recipient=recipient, kind=NoticeKind.CONTEST, result=r, email=email)
     audit_record(
