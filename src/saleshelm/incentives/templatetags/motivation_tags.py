@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import cast
 
 from django import template
 from django.utils import formats
@@ -102,7 +103,7 @@ def normalize_decimal(value) -> str:
     if number is None:
         return "—"
     normal = number.normalize()
-    places = max(0, -normal.as_tuple().exponent) if normal != normal.to_integral() else 0
+    places = max(0, -cast(int, normal.as_tuple().exponent)) if normal != normal.to_integral() else 0
     return formats.number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
