@@ -788,7 +788,7 @@ def pulse_answer(request, pk: int):
             "survey": survey,
             "form": form,
             "phase": phase,
-            "responded": survey.responded,
+            "responded": survey.responded,  # type: ignore[attr-defined]  # annotated by the selector
             "min_group": MIN_GROUP,
         },
     )
