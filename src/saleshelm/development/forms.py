@@ -82,7 +82,9 @@ class FeedbackForm(ServiceForm):
         initial=Visibility.SHARED,
         help_text=_("Private feedback is read by the two of you only — not by managers or admins."),
     )
-    competency = forms.ModelChoiceField(label=_("Competency"), queryset=None, required=False)
+    competency: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Competency"), queryset=None, required=False
+    )
     # Set when feedback is given from a deal (``?opportunity=``); checked by the view.
     opportunity = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -109,7 +111,9 @@ class FeedbackRequestForm(ServiceForm):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    competency = forms.ModelChoiceField(label=_("Competency"), queryset=None, required=False)
+    competency: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Competency"), queryset=None, required=False
+    )
     due_date = forms.DateField(label=_("By"), required=False, **DATE)
 
     def __init__(self, *args, actor, **kwargs):
@@ -174,7 +178,9 @@ class CoachingSessionForm(ServiceForm):
     member = MemberChoiceField(label=_("Member"), queryset=None, empty_label=_("Choose a member"))
     held_on = forms.DateField(label=_("Date"), **DATE)
     observation_type = forms.ChoiceField(label=_("Observation"), choices=ObservationType.choices)
-    focus_competency = forms.ModelChoiceField(label=_("Focus"), queryset=None, required=False)
+    focus_competency: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Focus"), queryset=None, required=False
+    )
     observations = forms.CharField(
         label=_("What I observed"),
         required=False,
@@ -219,7 +225,9 @@ class PlanForm(ServiceForm):
 
 class GoalForm(ServiceForm):
     title = forms.CharField(label=_("Goal"), max_length=200)
-    competency = forms.ModelChoiceField(label=_("Competency"), queryset=None, required=False)
+    competency: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Competency"), queryset=None, required=False
+    )
     target_level = forms.TypedChoiceField(
         label=_("Target level"),
         coerce=int,
@@ -409,7 +417,7 @@ class StoryForm(ServiceForm):
             "The situation, what you did, what made the difference, what others can reuse."
         ),
     )
-    opportunity = forms.ModelChoiceField(
+    opportunity: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Deal"), queryset=None, required=False, empty_label=_("None")
     )
     segment = forms.CharField(label=_("Segment"), max_length=120, required=False)
@@ -419,7 +427,7 @@ class StoryForm(ServiceForm):
         required=False,
         help_text=_("Taken from the deal's account when left empty."),
     )
-    competencies = forms.ModelMultipleChoiceField(
+    competencies: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Competencies"), queryset=None, required=False
     )
 
