@@ -10,6 +10,7 @@ and the seeder use it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 
@@ -22,7 +23,7 @@ from saleshelm.people.models import RoleProfile
 from saleshelm.tenancy.actors import Actor
 from saleshelm.tenancy.services import audit_record
 
-FRAMEWORKS = {"b2b": B2B, "retail": RETAIL}
+FRAMEWORKS: dict[str, dict[str, Any]] = {"b2b": B2B, "retail": RETAIL}
 LANGUAGES = ("en", "vi")
 
 
