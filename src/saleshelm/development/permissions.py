@@ -15,6 +15,8 @@ The competency framework and stories are read by everyone in the organisation.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q
 
 from saleshelm.core.errors import PermissionDenied
@@ -23,6 +25,9 @@ from saleshelm.people.selectors import managed_team_paths, visible_members_q
 from saleshelm.tenancy.actors import Actor, SystemActor
 from saleshelm.tenancy.models import Membership
 from saleshelm.tenancy.roles import Role
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 COACHING_READERS = frozenset({Role.ADMIN, Role.DIRECTOR, Role.MANAGER, Role.REP})
 COACHES = frozenset({Role.ADMIN, Role.DIRECTOR, Role.MANAGER})
@@ -34,7 +39,7 @@ STORY_WRITERS = frozenset({Role.ADMIN, Role.DIRECTOR, Role.MANAGER, Role.REP})
 ALL_COACHING = frozenset({Role.ADMIN, Role.DIRECTOR})
 
 
-def is_system(actor: Actor) -> bool:
+def is_system(actor: Actor) -> TypeIs[SystemActor]:
     return isinstance(actor, SystemActor)
 
 
@@ -74,7 +79,9 @@ def manages_member(*, actor: Actor, member: Membership) -> bool:
     team_path = (
         Team.objects.filter(members__membership=member).values_list("path", flat=True).first()
     )
-    return bool(team_path) and any(team_path.startswith(p) for p in paths)
+    if not team_path:
+        return False
+    return any(team_path.startswith(p) for p in paths)
 
 
 def may_coach(*, actor: Actor, member: Membership) -> bool:
