@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
+from typing import cast
 
 from django.utils import timezone
 
@@ -94,8 +95,12 @@ def seed(ctx: SeedContext) -> None:
 
     def competencies_of(m) -> list[tuple[int, int | None]]:
         profile = ctx.profiles.get(m.pk)
-        expected = by_role.get(profile.role_profile_id) if profile else None
-        return expected or [(cid, None) for cid in active if cid in b2b_ids]
+        expected = (
+            by_role.get(profile.role_profile_id) if profile and profile.role_profile_id else None
+        )
+        return cast("list[tuple[int, int | None]]", expected) or [
+            (cid, None) for cid in active if cid in b2b_ids
+        ]
 
     with ctx.progress.stage("development", len(people) * 6) as advance:
         true_levels = _assessments(ctx, people, managers, competencies_of, tz)
