@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -58,7 +58,7 @@ class MyDevelopment:
 
 
 def my_development(*, actor: Actor) -> MyDevelopment:
-    member = actor
+    member = cast(Membership, actor)  # a person's own page: the actor is a member
     assessment = latest_assessment(actor=actor, member=member)
     return MyDevelopment(
         signals=list(signal_list(actor=actor, mine=True)[:20]),
@@ -207,7 +207,7 @@ def director_overview(*, actor: Actor, today: dt.date) -> dict[str, Any]:
             .values_list("subject__profile__team_id")
             .annotate(
                 total=Count("pk"),
-                completed=Count("pk", filter=Q(status=AssessmentStatus.COMPLETED)),
+                completed_n=Count("pk", filter=Q(status=AssessmentStatus.COMPLETED)),
             )
         ):
             if team_id in teams:
