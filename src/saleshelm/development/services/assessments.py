@@ -148,7 +148,7 @@ def assessment_cycle_create(
         for pk, _ in people
     ]
     Assessment.objects.bulk_create(assessments, batch_size=BATCH)
-    ratings = []
+    ratings: list[AssessmentRating] = []
     for assessment, (_, role_id) in zip(assessments, people, strict=True):
         expected = by_role.get(role_id) if role_id else None
         pairs = expected if expected else [(cid, None) for cid in active]
