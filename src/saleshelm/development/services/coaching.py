@@ -6,6 +6,7 @@ Observations are coaching text: audit rows say who coached whom and when, not wh
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.db import transaction
 
@@ -79,7 +80,7 @@ def coaching_session_record(
         raise ApplicationError("the follow-up comes after the session", field="follow_up_on")
     session = CoachingSession.objects.create(
         organisation_id=actor.organisation_id,
-        coach=actor,
+        coach=cast(Membership, actor),  # coaching sessions are held by people
         member=member,
         held_on=held_on,
         observation_type=observation_type,
