@@ -138,7 +138,7 @@ def expected_levels_set(
     require_framework_editor(actor)
     same_org(actor, competency, "Competency")
     out = []
-    changes = {}
+    changes: dict[int, int | None] = {}
     for profile, level in levels.items():
         same_org(actor, profile, "Role profile")
         check_level(level, field="level")
