@@ -8,6 +8,7 @@ body; nothing here logs.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -71,7 +72,7 @@ def feedback_give(
             )
     feedback = Feedback.objects.create(
         organisation_id=actor.organisation_id,
-        author=actor,
+        author=cast(Membership, actor),  # feedback writers are people
         subject=subject,
         kind=kind,
         visibility=visibility,
@@ -112,7 +113,7 @@ def feedback_request_create(
     """Ask someone for feedback about yourself, or (as their coach) about a member."""
     require_feedback_writer(actor)
     recipient = active_member(actor, recipient, field="recipient")
-    subject = active_member(actor, subject or actor, field="subject")
+    subject = active_member(actor, subject or cast(Membership, actor), field="subject")
     if subject.pk != actor.pk and not may_coach(actor=actor, member=subject):
         raise PermissionDenied("You ask for feedback about yourself or the people you coach.")
     if recipient.pk in {actor.pk, subject.pk}:
@@ -123,7 +124,7 @@ def feedback_request_create(
     same_org(actor, competency, "Competency")
     request = FeedbackRequest.objects.create(
         organisation_id=actor.organisation_id,
-        requester=actor,
+        requester=cast(Membership, actor),  # feedback writers are people
         recipient=recipient,
         subject=subject,
         message=clean_text(message, field="message", limit=1000),
