@@ -27,7 +27,7 @@ def grouped(number: Decimal, places: int = 0) -> str:
     sign = "-" if value < 0 else ""
     whole, _, fraction = f"{abs(value):f}".partition(".")
     sep = formats.get_format("THOUSAND_SEPARATOR") or ","
-    parts = []
+    parts: list[str] = []
     while len(whole) > 3:
         parts.insert(0, whole[-3:])
         whole = whole[:-3]
