@@ -263,3 +263,11 @@ def test_sales_menu_entries_appear_for_members(world, web_client):
     body = web_client(world.rep).get(reverse("crm:accounts")).content.decode()
     for label in ("Pipeline board", "Opportunities", "Accounts", "Orders", "Activities"):
         assert label in body
+
+
+def test_sales_pages_speak_vietnamese(world, book, web_client):
+    client = web_client(world.rep)
+    body = client.get(reverse("crm:board"), headers={"Accept-Language": "vi"}).content.decode()
+    assert "Bảng quy trình bán hàng" in body and "Chuyển sang" in body
+    body = client.get(reverse("crm:accounts"), headers={"Accept-Language": "vi"}).content.decode()
+    assert "Khách hàng mới" in body
