@@ -6,7 +6,7 @@ import datetime as dt
 import secrets
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, cast, overload
 
 from django.db import IntegrityError, models, transaction
 
@@ -76,6 +76,14 @@ def same_org(actor: Actor, obj: models.Model | None, field: str) -> None:
         raise ApplicationError(f"{field} not found", field=field, code="not_found")
 
 
+@overload
+def resolve_owner(
+    actor: Actor, owner: Membership | None, *, required: Literal[True]
+) -> Membership: ...
+@overload
+def resolve_owner(
+    actor: Actor, owner: Membership | None, *, required: bool
+) -> Membership | None: ...
 def resolve_owner(actor: Actor, owner: Membership | None, *, required: bool) -> Membership | None:
     """The owner of a new record: given (if the actor may give records to them) or the actor."""
     if owner is None:
@@ -129,7 +137,7 @@ def jsonable(value: Any) -> Any:
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     out = {}
     for name in fields:
-        field = obj._meta.get_field(name)
+        field = cast(models.Field, obj._meta.get_field(name))  # concrete fields only
         if field.is_relation and field.many_to_one:
             out[name] = getattr(obj, field.attname)
         else:
@@ -141,7 +149,7 @@ def apply_changes(obj: models.Model, changes: dict[str, Any]) -> list[str]:
     """Set the given fields; answer the names of those whose value really changed."""
     changed = []
     for name, value in changes.items():
-        field = obj._meta.get_field(name)
+        field = cast(models.Field, obj._meta.get_field(name))  # concrete fields only
         current = getattr(obj, field.attname) if field.is_relation else getattr(obj, name)
         new = value.pk if field.is_relation and isinstance(value, models.Model) else value
         if current != new:
