@@ -32,7 +32,7 @@ ORDER_SORTS = {
     "owner": ["owner__user__full_name"],
     "account": ["account__name"],
 }
-_MONEY = DecimalField(max_digits=24, decimal_places=4)
+_MONEY: DecimalField = DecimalField(max_digits=24, decimal_places=4)
 
 
 def _line_totals() -> dict:
