@@ -26,7 +26,7 @@ OPPORTUNITY_SORTS = {
     "account": ["account__name"],
 }
 OPPORTUNITY_STATES = ("open", "won", "lost", "closed")
-_MONEY = DecimalField(max_digits=24, decimal_places=4)
+_MONEY: DecimalField = DecimalField(max_digits=24, decimal_places=4)
 
 
 def pipeline_list(*, actor: Actor) -> QuerySet[Pipeline]:
