@@ -91,6 +91,8 @@ class AccountField(forms.Field):
 class OwnerMixin:
     """Adds an owner field when the actor may choose one (a rep's records are their own)."""
 
+    fields: dict[str, forms.Field]  # provided by the form class this is mixed into
+
     def add_owner_field(self, actor, *, required: bool, initial=None) -> None:
         if actor.role == Role.REP:
             return
