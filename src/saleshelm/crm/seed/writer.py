@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from typing import cast
 
 from django.db import connection
-from django.db.models import Max, Model
+from django.db.models import Field, Max, Model
 from django.utils import timezone
 
 BATCH = 5000
 
 
 def next_id(model: type[Model]) -> int:
-    return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    # every model here has ``objects``; the ``Model`` base stub does not declare it
+    return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1  # type: ignore[attr-defined]
 
 
 class TableWriter:
@@ -45,7 +47,7 @@ class TableWriter:
             "created_at",
             "updated_at",
             "organisation_id",
-            *(meta.get_field(f).column for f in fields),
+            *(cast(Field, meta.get_field(f)).column for f in fields),
         ]
         self.table = meta.db_table
         self.rows: list[tuple] = []
