@@ -31,6 +31,7 @@ import unicodedata
 from collections import defaultdict
 from contextlib import contextmanager
 from decimal import Decimal
+from typing import Any, cast
 
 from django.db import connection
 
@@ -192,7 +193,8 @@ class Book:
         key = (currency, day)
         rate = self._rate_memo.get(key)
         if rate is None:
-            rate = self._rate_memo[key] = self.rates.rate(currency, day)
+            # the rate book is loaded before any order is priced
+            rate = self._rate_memo[key] = cast(RateBook, self.rates).rate(currency, day)
         return rate
 
     def to_reporting(self, amount: Decimal, currency: str, day: dt.date) -> Decimal:
@@ -380,7 +382,11 @@ def _accounts(book: Book) -> int:
         organisation_id=book.org.pk,
     )
     for n, owner in enumerate(owners, start=1):
-        region, country = book.region.get(owner) if owner else rng.choice(cat.FALLBACK_REGIONS)
+        region, country = (
+            cast("tuple[str, str]", book.region.get(owner))  # every owner has a region
+            if owner
+            else rng.choice(cat.FALLBACK_REGIONS)
+        )
         vietnamese = rng.random() < (0.85 if country == "VN" else 0.15)
         name = _company_name(book, vietnamese, region, used)
         employees = int(min(max(rng.lognormvariate(4.2, 1.3), 5), 40000))
@@ -712,7 +718,8 @@ def _orders(book: Book, products: list[dict]) -> tuple[int, int]:
                 net, cost_total = line_amounts(q, price, disc, cost)
                 net_r, cost_r = net, cost_total
                 if rate is not None:
-                    net_r, cost_r = convert(net, rate), convert(cost_total, rate)
+                    # seeded products always carry a cost
+                    net_r, cost_r = convert(net, rate), convert(cast(Decimal, cost_total), rate)
                 hit = amounts[key] = tuple(
                     book.a.decimal(v)
                     for v in (q, price, disc, cost, net, cost_total, net_r, cost_r)
@@ -754,7 +761,7 @@ def _orders(book: Book, products: list[dict]) -> tuple[int, int]:
                 share = choice((D("0.5"), D("0.6"), D("0.7")))
                 split = ((owner, book.a.decimal(share)), (choice(peers), book.a.decimal(1 - share)))
             size = min(size, budget - written)
-            returns = []
+            returns: list[tuple[int, Any, Any, Any]] = []
             for number in range(1, size + 1):
                 pi = next(product_stream)
                 qty = choice(products[pi]["quantities"])
