@@ -135,6 +135,88 @@ def test_a_rep_outside_the_top_twenty_sees_their_own_rank(world, web_client, on_
     )
 
 
+def test_grouped_target_sums_equal_the_per_assignee_spread():
+    # Given many assignees with month, quarter and year targets, even and seasonal
+    import random
+
+    from saleshelm.core.periods import parse_period
+    from saleshelm.performance import distribution
+    from saleshelm.performance.selectors.dashboards import TargetRow, target_month_sums
+
+    rng = random.Random(5)
+    spans = ["2026", "2026-Q3", "2026-Q4", "2026-07", "2026-08", "2026-11"]
+    targets = {}
+    for assignee in range(300):
+        rows = []
+        for key in rng.sample(spans, rng.randint(1, 4)):
+            p = parse_period(key)
+            n = len(p.months)
+            pattern = rng.random() < 0.5 and n > 1
+            weights = []
+            if pattern:
+                cuts = sorted(rng.sample(range(1, 100), n - 1))
+                shares = [b - a for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
+                weights = [str(Decimal(w) / 100) for w in shares]
+            value = Decimal(rng.randint(1, 10**6)) / 100
+            rows.append(
+                TargetRow(
+                    "revenue",
+                    "member",
+                    assignee,
+                    p.key,
+                    p.start,
+                    p.end,
+                    value,
+                    "pattern" if weights else "even",
+                    weights,
+                )
+            )
+        targets[assignee] = rows
+    for key in ("2026-Q3", "2026-08", "2026", "2026-Q4"):
+        p = parse_period(key)
+        # When they are summed month by month, grouped by kind of target
+        fast = target_month_sums(targets, p.months, period=p)
+        # Then each month equals the sum of each assignee's own spread, exactly
+        slow: dict = {}
+        for ts in targets.values():
+            months = distribution.period_months(ts, p.start, p.end) or {}
+            for m, v in months.items():
+                slow[m] = slow.get(m, 0) + v
+        assert fast == slow, key
+
+
+def test_organisation_kpis_are_the_kpis_selectors(world, on_aug16):
+    # Given members with month, quarter and seasonal targets and sales, won and lost deals
+    from saleshelm.crm.models import Stage
+    from saleshelm.performance.selectors.attainment import kpis
+
+    _q3_sales(world)
+    TargetFactory(member=world.peer, period="2026-07", value=Decimal("4000"))
+    TargetFactory(
+        member=world.other_rep,
+        period="2026-Q3",
+        value=Decimal("30000"),
+        distribution="pattern",
+        weights=["0.2", "0.3", "0.5"],
+    )
+    TargetFactory(member=world.rep, period="2026-Q3", metric="won_deals", value=Decimal("6"))
+    won = Stage.objects.filter(organisation=world.org, kind="won").first() or (
+        default_pipeline(world.org).stages.get(kind="won")
+    )
+    OpportunityFactory(owner=world.rep, stage=won, close_date=dt.date(2026, 7, 20))
+    rollups_refresh(world.org.pk)
+    metrics = ("revenue", "gross_margin", "won_deals", "win_rate")
+    for actor in (world.director, world.manager):
+        board = dashboards.DashboardBoard(actor=actor)
+        period = board.period("2026-Q3")
+        # When the dashboard adds the figures up its own way
+        fast = dashboards.organisation_kpis(board, period, metrics)
+        # Then they are the kpis selector's, figure for figure
+        slow = kpis(actor=actor, period="2026-Q3", metrics=metrics)["kpis"]
+        keys = ("actual", "target", "expected_to_date", "attainment", "pacing")
+        assert [{k: f[k] for k in keys} for f in fast] == [{k: f[k] for k in keys} for f in slow]
+
+
 # --- privacy ----------------------------------------------------------------------------------
 
 

@@ -67,6 +67,8 @@ ORG_WIDE = frozenset({Role.ADMIN, Role.DIRECTOR, Role.FINANCE, Role.VIEWER})
 TEAM_READERS = ORG_WIDE | {Role.MANAGER}
 PRIVACY_TOGGLERS = frozenset({Role.ADMIN, Role.DIRECTOR})
 LEADERBOARD_PAGE = 50
+TEAM_TABLE_LIMIT = 60  # members listed one by one on a team page; beyond, its own members
+HELP_LIMIT = 12
 TARGETS_PAGE = 50
 
 REASONS = {
@@ -401,8 +403,14 @@ def team_dashboard(request, pk: int | None = None):
     )
     currency = data["currency"]
     revenue = get_metric("revenue")
+    # A large subtree (a director's "Sales") is read through its sub-teams: the table then
+    # lists the team's own members, and "who needs help" the most urgent cases.
+    all_lines = data["lines"]
+    listed = all_lines
+    if len(all_lines) > TEAM_TABLE_LIMIT:
+        listed = [x for x in all_lines if x.row.id in data["direct"]]
     lines = []
-    for line in data["lines"]:
+    for line in listed:
         shown = _row(line.row, revenue, currency)
         shown.update(
             {
@@ -431,7 +439,7 @@ def team_dashboard(request, pk: int | None = None):
             "open_pipeline": charts.money(x.open_pipeline, currency),
             "activity": charts.number(x.activity.get("total", 0)),
         }
-        for x in data["help"]
+        for x in data["help"][:HELP_LIMIT]
     ]
     totals = data["totals"]
     team = data["team"]
@@ -467,7 +475,12 @@ def team_dashboard(request, pk: int | None = None):
             chart_id="team-pacing",
         ),
         "lines": lines,
+        "member_count": len(all_lines),
+        "only_direct": len(listed) < len(all_lines),
+        "subteams": [_row(r, revenue, currency) for r in data["subteams"]],
         "help": help_rows,
+        "help_count": len(data["help"]),
+        "help_more": max(len(data["help"]) - HELP_LIMIT, 0),
         "trend": _trend(
             data["trend"],
             title=_("Team revenue by month against target"),

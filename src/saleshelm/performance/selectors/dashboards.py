@@ -25,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from django.db.models import (
@@ -302,7 +303,8 @@ class DashboardBoard(Board):
         node_types: tuple[str, ...] = (),
     ) -> None:
         """In one query: the member targets of ``metrics`` overlapping the period (for
-        ``members``; None: everyone), those overlapping ``months`` (for ``series``), and the
+        ``members``; None: everyone), those of the first metric overlapping ``months`` (for
+        ``series``, the trend), and the
         targets of teams/territories/categories (``node_types``) overlapping the period.
         Primes the ``targets`` memo for the period; ``series_targets`` keeps the months'."""
         from saleshelm.performance.models import Target
@@ -315,7 +317,7 @@ class DashboardBoard(Board):
         member_q = Q(start__lte=period.end, end__gte=period.start)
         if members is not None:
             member_q &= Q(member_id__in=sorted(members))
-        series_q = Q(start__lte=last, end__gte=first)
+        series_q = Q(start__lte=last, end__gte=first, metric=metrics[0])
         if series is not None:
             series_q &= Q(member_id__in=sorted(series))
         q = Q(assignee_type="member", product_category__isnull=True) & (member_q | series_q)
@@ -368,6 +370,7 @@ class DashboardBoard(Board):
         series members' target (the sum of their member targets, like ``kpis``)."""
         assert self.today is not None
         targets = self.series_targets.get(metric.key, {})
+        sums = target_month_sums(targets, [m.start for m in months])
         out = []
         for month in months:
             parts = None
@@ -376,7 +379,7 @@ class DashboardBoard(Board):
                 parts = (from_units(values[metric.key]), None)
             started = month.start <= self.today
             actual = actual_value(metric, parts) if started else None
-            target = _summed_target(targets, month)
+            target = distribution.round_half_up(sums[month.start]) if month.start in sums else None
             out.append(
                 {
                     "period": month,
@@ -394,18 +397,52 @@ def _add_into(total: list[int], values: list[int | None]) -> None:
         total[i] += int(v or 0)
 
 
-def _summed_target(targets: dict[int, list[TargetRow]], month: Period) -> Decimal | None:
-    """Sum over assignees of each one's target for the month (exact, then rounded)."""
-    total: Fraction | None = None
+@lru_cache(maxsize=4096)
+def _month_weight(
+    start: dt.date, end: dt.date, pattern: tuple[str, ...] | None, month: dt.date
+) -> Fraction:
+    """The share of a target spread over [start, end] that falls in ``month``."""
+    months = distribution.months_between(start, end)
+    if pattern:
+        return Fraction(Decimal(pattern[months.index(month)]))
+    return Fraction(1, len(months))
+
+
+def target_month_sums(
+    targets: dict[int, list[Any]], months: list[dt.date], *, period: Period | None = None
+) -> dict[dt.date, Fraction]:
+    """Per month of ``months`` (first days): the sum over assignees of each one's target for
+    that month, exactly as ``distribution.period_months`` spreads it — for ``period`` (the
+    target set for exactly that period, else per month the finest target covering it), or,
+    without a period, each month on its own (its finest covering target).
+
+    Linear, so it is worked out per *kind* of target rather than per assignee: the values of
+    the targets that share a span and a pattern are added first (thousands of members share
+    a handful of shapes), then spread once."""
+    grouped: dict[tuple, Decimal] = defaultdict(Decimal)
     for ts in targets.values():
-        covering = [t for t in ts if _overlaps(t, month.start, month.end)]
-        if not covering:
-            continue
-        months = distribution.period_months(covering, month.start, month.end)
-        if months is None:
-            continue
-        total = (total or Fraction(0)) + (distribution.total(months) or 0)
-    return None if total is None else distribution.round_half_up(total)
+        exact = None
+        if period is not None:
+            exact = next((t for t in ts if t.start == period.start and t.end == period.end), None)
+        ordered = None if exact else sorted(ts, key=lambda t: ((t.end - t.start).days, t.start))
+        for month in months:
+            if exact is not None:
+                chosen = exact
+            else:
+                chosen = next((t for t in ordered if t.start <= month <= t.end), None)
+                if chosen is None:
+                    continue
+            pattern = (
+                tuple(str(w) for w in chosen.weights)
+                if chosen.distribution == "pattern" and chosen.weights
+                else None
+            )
+            grouped[(chosen.start, chosen.end, pattern, month)] += Decimal(chosen.value)
+    out: dict[dt.date, Fraction] = {}
+    for (start, end, pattern, month), value in grouped.items():
+        share = Fraction(value) * _month_weight(start, end, pattern, month)
+        out[month] = out.get(month, Fraction(0)) + share
+    return out
 
 
 # --- rows -------------------------------------------------------------------------------------
@@ -757,8 +794,17 @@ def team_dashboard(
         key=lambda x: (-len(x.reasons), x.row.pacing if x.row.pacing is not None else Decimal(9)),
     )
     team_row = None
+    subteams: list[Row] = []
     if team is not None:
-        team_row = next((r for r in node_rows(board, revenue, p, "team") if r.id == team.id), None)
+        by_id = {r.id: r for r in node_rows(board, revenue, p, "team")}
+        team_row = by_id.get(team.id)
+        children = [
+            t.id
+            for t in teams
+            if t.depth == team.depth + 1 and t.path.startswith(team.path) and t.id in by_id
+        ]
+        subteams = rank_rows([by_id[t] for t in children], revenue)
+    direct = {x.row.id for x in lines if directory[x.row.id].team_id == getattr(team, "id", None)}
     return {
         "board": board,
         "period": p,
@@ -766,7 +812,9 @@ def team_dashboard(
         "team": team,
         "teams": teams,
         "team_row": team_row,
+        "subteams": subteams,
         "lines": lines,
+        "direct": direct,
         "help": help_needed,
         "totals": _totals(board, revenue, p, members),
         "trend": board.trend(revenue, months),
@@ -775,33 +823,38 @@ def team_dashboard(
 
 
 def _totals(board: Board, metric: Metric, period: Period, members: set[int] | None) -> Figures:
-    """The members' figures added up: actual, the sum of their targets (like ``kpis``)."""
+    """The members' figures added up, as ``kpis`` does: the actual from the sums of their
+    parts (a rate is the ratio of the sums), the target the sum of their member targets
+    (additive metrics only); worked out per kind of target (``target_month_sums``)."""
     assert board.today is not None
     actuals = board.actuals(metric, period, member_ids=members)
-    targets = board.targets(metric, period, "member")
-    parts: Parts | None = None
-    total_target: Fraction | None = None
-    total_expected: Fraction | None = None
-    for member_id, value in actuals.items():
-        if members is None or member_id in members:
-            parts = value if parts is None else (parts[0] + value[0], None)
-    for member_id, ts in targets.items():
+    num: Decimal | None = None
+    den: Decimal | None = None
+    for member_id, (n, d) in actuals.items():
         if members is not None and member_id not in members:
             continue
-        months = distribution.period_months(ts, period.start, period.end)
-        if months is None:
-            continue
-        total_target = (total_target or Fraction(0)) + (distribution.total(months) or 0)
-        total_expected = (total_expected or Fraction(0)) + (
-            distribution.expected_to_date(months, board.today) or 0
-        )
+        num = (num or Decimal(0)) + n
+        if d is not None:
+            den = (den or Decimal(0)) + d
+    parts: Parts | None = None if num is None else (num, den)
     actual = actual_value(metric, parts)
-    target = None if total_target is None else distribution.round_half_up(total_target)
-    expected = None if total_expected is None else distribution.round_half_up(total_expected)
-    projection = None
-    elapsed = distribution.elapsed_days(period.start, period.end, board.today)
-    if actual is not None and elapsed:
-        projection = distribution.round_half_up(Fraction(actual) / elapsed * period.days)
+    target = expected = projection = None
+    if metric.additive:
+        targets = board.targets(metric, period, "member")
+        if members is not None:
+            targets = {m: ts for m, ts in targets.items() if m in members}
+        sums = target_month_sums(targets, period.months, period=period)
+        if sums:
+            target = distribution.round_half_up(sum(sums.values(), Fraction(0)))
+            expected = distribution.round_half_up(
+                sum(
+                    (v * distribution.elapsed_fraction(m, board.today) for m, v in sums.items()),
+                    Fraction(0),
+                )
+            )
+        elapsed = distribution.elapsed_days(period.start, period.end, board.today)
+        if actual is not None and elapsed:
+            projection = distribution.round_half_up(Fraction(actual) / elapsed * period.days)
     return Figures(
         target=target,
         actual=actual,
@@ -810,6 +863,28 @@ def _totals(board: Board, metric: Metric, period: Period, members: set[int] | No
         pacing=distribution.ratio(actual, expected),
         projection=projection,
     )
+
+
+def organisation_kpis(
+    board: Board, period: Period, metrics: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """The figures of ``kpis`` (same shape, same numbers) over everyone the actor sees."""
+    out = []
+    for key in metrics:
+        m = get_metric(key)
+        f = _totals(board, m, period, board.visible_members())
+        out.append(
+            {
+                "metric": m,
+                "actual": f.actual,
+                "target": f.target,
+                "expected_to_date": f.expected_to_date,
+                "attainment": f.attainment,
+                "pacing": f.pacing,
+                "projection": f.projection,
+            }
+        )
+    return out
 
 
 def organisation_dashboard(
@@ -822,7 +897,7 @@ def organisation_dashboard(
 ) -> dict[str, Any]:
     """The director's page: organisation KPIs, variance by team, territory and product
     category, the monthly trend, the funnel and the top 20."""
-    from saleshelm.performance.selectors.attainment import kpis, variance
+    from saleshelm.performance.selectors.attainment import variance
     from saleshelm.performance.selectors.pipeline import pipeline_by_stage
 
     board = DashboardBoard(actor=actor, today=today, user_id=user_id)
@@ -838,19 +913,13 @@ def organisation_dashboard(
         months=months,
         node_types=("team", "territory", "product_category"),
     )
-    figures_now = kpis(
-        actor=actor,
-        period=p,
-        metrics=("revenue", "gross_margin", "won_deals", "win_rate"),
-        board=board,
-    )
-    projection = _totals(board, revenue, p, None).projection
+    figures_now = organisation_kpis(board, p, ("revenue", "gross_margin", "won_deals", "win_rate"))
     return {
         "board": board,
         "period": p,
         "currency": board.currency,
-        "kpis": figures_now["kpis"],
-        "projection": projection,
+        "kpis": figures_now,
+        "projection": figures_now[0]["projection"],
         "teams": variance(actor=actor, period=p, group="team", board=board)[2],
         "territories": variance(actor=actor, period=p, group="territory", board=board)[2],
         "categories": variance(actor=actor, period=p, group="product_category", board=board)[2],
