@@ -104,7 +104,7 @@ class Command(SaleshelmCommand):
             try:
                 django_rq.get_connection(queue).ping()
             except RedisError as exc:
-                url = urlsplit(settings.RQ_QUEUES[queue].get("URL", ""))
+                url = urlsplit(cast(str, settings.RQ_QUEUES[queue].get("URL", "")))
                 where = url.hostname or "the configured server"  # never print a password
                 where += f":{url.port}" if url.port else ""
                 raise CommandError(f"cannot reach Redis at {where} ({exc})") from None
