@@ -271,3 +271,15 @@ def test_sales_pages_speak_vietnamese(world, book, web_client):
     assert "Bảng quy trình bán hàng" in body and "Chuyển sang" in body
     body = client.get(reverse("crm:accounts"), headers={"Accept-Language": "vi"}).content.decode()
     assert "Khách hàng mới" in body
+
+
+def test_staff_see_sales_records_in_the_admin_read_only(world, book, client):
+    from saleshelm.tenancy.models import User
+
+    staff = User.objects.create_superuser("root@acme.test", "pw-correct-horse-42", full_name="Root")
+    client.force_login(staff)
+    for model in ("account", "opportunity", "order", "activity", "product", "pipeline"):
+        assert client.get(f"/admin/crm/{model}/").status_code == 200, model
+    r = client.get(f"/admin/crm/order/{book['order'].pk}/change/")
+    assert r.status_code == 200 and b"SO-7781" in r.content
+    assert client.get("/admin/crm/order/add/").status_code == 403
