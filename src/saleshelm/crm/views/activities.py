@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -59,7 +60,7 @@ def activity_detail(request, pk: int):
 
 def _links(actor, data) -> dict:
     """The records a quick-added activity belongs to, each checked against what the actor sees."""
-    out = {}
+    out: dict[str, Any] = {}
     if data.get("opportunity"):
         out["opportunity"] = selectors.access_opportunity(actor=actor, id=data["opportunity"])
     if data.get("contact"):
