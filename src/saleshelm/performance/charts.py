@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.utils import numberformat
 from django.utils.formats import get_format
@@ -447,7 +448,7 @@ def pacing_bar(
     the stylesheet shows the one that fits the screen, so the text keeps its size."""
     if target is None or target <= 0 or actual is None:
         return mark_safe("")
-    figures = {
+    figures: dict[str, Any] = {
         "actual": actual,
         "target": target,
         "expected": expected,
