@@ -33,12 +33,19 @@ HUNDRED = Decimal(100)
 
 
 class TargetLike(Protocol):
-    period_key: str
-    start: dt.date
-    end: dt.date
-    value: Decimal
-    distribution: str
-    weights: list
+    # read-only members, so that named tuples (``TargetSpec``) qualify as well as models
+    @property
+    def period_key(self) -> str: ...
+    @property
+    def start(self) -> dt.date: ...
+    @property
+    def end(self) -> dt.date: ...
+    @property
+    def value(self) -> Decimal: ...
+    @property
+    def distribution(self) -> str: ...
+    @property
+    def weights(self) -> list: ...
 
 
 def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
