@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.utils.formats import date_format
@@ -18,6 +19,9 @@ from saleshelm.core.errors import ApplicationError
 from saleshelm.core.periods import Period, parse_period, period_of
 from saleshelm.performance.metrics import all_metrics
 from saleshelm.performance.models import AssigneeType, Distribution
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_MONTHS = 12
 HUNDRED = Decimal(100)
@@ -31,7 +35,14 @@ class ServiceForm(forms.Form):
         self.add_error(field, exc.message)
 
 
-def _money_field(label, *, required: bool = True, help_text: str = "") -> forms.DecimalField:
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """A field declared as a choice field, for setting its choices per request."""
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def _money_field(
+    label, *, required: bool = True, help_text: StrOrPromise = ""
+) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         required=required,
@@ -117,6 +128,8 @@ def metric_choices() -> list[tuple[str, str]]:
 
 class WeightsMixin:
     """Twelve optional percentage inputs; the first N (months of the period) make a pattern."""
+
+    fields: dict[str, forms.Field]  # provided by the form class this is mixed into
 
     def add_weight_fields(self, labels: list[str] | None = None) -> None:
         for i in range(MAX_MONTHS):
@@ -213,15 +226,15 @@ class TargetForm(WeightsMixin, ServiceForm):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.fields["metric"].choices = metric_choices()
+        _choice_field(self, "metric").choices = metric_choices()
         self.fields["period"] = PeriodField(today=today, fiscal_start_month=fiscal_start_month)
         self.order_fields(["metric", "period"])
-        self.fields["assignee_type"].choices = assignee_types
-        none = [("", "—")]
-        self.fields["member"].choices = none + members
-        self.fields["team"].choices = none + teams
-        self.fields["territory"].choices = none + territories
-        self.fields["product_category"].choices = [("", _("All categories")), *categories]
+        _choice_field(self, "assignee_type").choices = assignee_types
+        none: list[tuple[int | str, str]] = [("", "—")]
+        _choice_field(self, "member").choices = none + members
+        _choice_field(self, "team").choices = none + teams
+        _choice_field(self, "territory").choices = none + territories
+        _choice_field(self, "product_category").choices = [("", _("All categories")), *categories]
         if not territories:
             del self.fields["territory"]
         if not categories:
@@ -311,13 +324,13 @@ class TargetFilterForm(forms.Form):
     def __init__(self, *args, today, fiscal_start_month, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fiscal_start_month = fiscal_start_month
-        self.fields["period"].choices = [
+        _choice_field(self, "period").choices = [
             ("", _("Any period")),
             *period_choices(today, fiscal_start_month=fiscal_start_month),
         ]
-        self.fields["metric"].choices = [("", _("Any metric")), *metric_choices()]
-        self.fields["assignee_type"].choices = [("", _("Anyone")), *AssigneeType.choices]
-        self.fields["team"].choices = [("", _("Any team")), *teams]
+        _choice_field(self, "metric").choices = [("", _("Any metric")), *metric_choices()]
+        _choice_field(self, "assignee_type").choices = [("", _("Anyone")), *AssigneeType.choices]
+        _choice_field(self, "team").choices = [("", _("Any team")), *teams]
 
     def selector_kwargs(self) -> dict:
         if not self.is_valid():
