@@ -97,7 +97,9 @@ def may_set_target(
             .values_list("team__path", flat=True)
             .first()
         )
-        return bool(team_path) and any(team_path.startswith(p) for p in paths)
+        if not team_path:
+            return False
+        return any(team_path.startswith(p) for p in paths)
     if assignee_type == "team" and team is not None:
         return any(team.path.startswith(p) and team.path != p for p in paths)
     return False
