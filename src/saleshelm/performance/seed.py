@@ -209,7 +209,7 @@ def seed(ctx: SeedContext) -> None:
     # Forecasts for the last quarter and the one in progress.
     submissions: list[ForecastSubmission] = []
     overrides: list[ForecastOverride] = []
-    managers = {t_pk: None for t_pk, _ in teams}
+    managers: dict[int, int | None] = {t_pk: None for t_pk, _ in teams}
     managers.update(dict(Team.objects.filter(organisation=org).values_list("pk", "manager_id")))
     reasons = REASONS_VI if ctx.is_vietnamese else REASONS_EN
     tz = dt.UTC
