@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Sum
 
@@ -634,7 +634,13 @@ def variance(
         rows = node_rows(board, m, p, g)
     with_target = [r for r in rows if r.variance is not None]
     sign = 1 if m.higher_is_better else -1
-    return p, m, sorted(with_target, key=lambda r: (sign * r.variance, r.name.casefold(), r.id))
+    return (
+        p,
+        m,
+        sorted(
+            with_target, key=lambda r: (sign * cast(Decimal, r.variance), r.name.casefold(), r.id)
+        ),
+    )
 
 
 def kpis(
