@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 
@@ -215,7 +215,7 @@ class Board:
         if self.sees_all:
             return None
         me = self.me()
-        own = {self.actor.pk}
+        own = {cast(int, self.actor.pk)}  # not sees_all: the actor is a member
         if self.actor.role == Role.MANAGER:
             paths = self.managed_paths()
             return own | {
