@@ -123,7 +123,9 @@ def forecast_pipeline(
     members: dict[int, dict[str, Any]] = defaultdict(
         lambda: {c: {"count": 0, "amount": Decimal(0), "weighted": Decimal(0)} for c in CATEGORIES}
     )
-    totals = {c: {"count": 0, "amount": Decimal(0), "weighted": Decimal(0)} for c in CATEGORIES}
+    totals: dict[str, dict[str, Any]] = {
+        c: {"count": 0, "amount": Decimal(0), "weighted": Decimal(0)} for c in CATEGORIES
+    }
     for owner, category, n, amount, weighted in rows:
         cat = category if category in CATEGORIES else "pipeline"
         for bucket in (members[owner][cat], totals[cat]):
