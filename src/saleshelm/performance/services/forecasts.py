@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +20,7 @@ from saleshelm.performance.permissions import (
 )
 from saleshelm.performance.services.targets import VALUE_LIMIT, _period
 from saleshelm.tenancy.actors import Actor, SystemActor
+from saleshelm.tenancy.models import Membership
 from saleshelm.tenancy.services import audit_record
 
 FOUR = Decimal("0.0001")
@@ -64,9 +65,10 @@ def forecast_submit(
     """The actor's own call for a period; earlier submissions stay as history."""
     require_forecaster(actor)
     p = _period(actor, period)
+    member = cast(Membership, actor)  # require_forecaster refuses the system
     submission = ForecastSubmission.objects.create(
         organisation_id=actor.organisation_id,
-        member=actor,
+        member=member,
         period_key=p.key,
         start=p.start,
         end=p.end,
@@ -74,7 +76,7 @@ def forecast_submit(
         breakdown=_breakdown(breakdown),
         note=(note or "").strip()[:MAX_NOTE],
         submitted_at=timezone.now(),
-        submitted_by=actor,
+        submitted_by=member,
     )
     audit_record(
         actor=actor,
