@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import IntegrityError, transaction
 
@@ -21,6 +21,9 @@ from saleshelm.performance.models import AssigneeType, Distribution, Target, ass
 from saleshelm.performance.permissions import require_may_set_target
 from saleshelm.tenancy.actors import Actor, SystemActor
 from saleshelm.tenancy.services import audit_record
+
+if TYPE_CHECKING:
+    from saleshelm.people.models import Team
 
 VALUE_LIMIT = Decimal(10) ** 16
 FOUR = Decimal("0.0001")
@@ -289,7 +292,7 @@ def _subtree_member_ids(target: Target, *, reps_only: bool) -> list[int]:
 
     qs = MemberProfile.objects.filter(
         organisation_id=target.organisation_id,
-        team__path__startswith=target.team.path,
+        team__path__startswith=cast("Team", target.team).path,  # a team target
         membership__is_active=True,
     )
     if reps_only:
