@@ -6,6 +6,7 @@ update: the row is locked while it changes and a stale ``version`` is a conflict
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING, Any, cast
@@ -345,7 +346,7 @@ def target_allocate(
     *,
     actor: Actor,
     target: Target,
-    allocations: list[tuple[Any, Decimal | str]] | None = None,
+    allocations: Sequence[tuple[Any, Decimal | str]] | None = None,
 ) -> AllocationCheck:
     """Turn a team target into member targets (same metric, period, category and spread).
 
