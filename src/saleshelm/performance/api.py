@@ -8,7 +8,7 @@ them; they are not re-validated row by row). Everything else goes through the us
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
@@ -594,7 +594,7 @@ def submit_forecast(request, payload: ForecastIn):
         actor=actor,
         period=payload.period,
         amount=payload.amount,
-        breakdown=dict(payload.breakdown),
+        breakdown=dict(cast("dict[str, Any]", payload.breakdown)),
         note=payload.note,
     )
     return 201, forecast_selectors.access_forecast(actor=actor, id=submission.pk)
