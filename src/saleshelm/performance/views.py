@@ -13,7 +13,7 @@ targets, pipeline) whatever the size of the organisation (SPEC §10).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -143,6 +143,14 @@ def _shell(board) -> dict[str, Any]:
     return {"user_memberships": board.user_memberships}
 
 
+@overload
+def _row(row: Row, metric, currency: str, *, hide: bool = False) -> dict[str, Any]: ...
+@overload
+def _row(row: None, metric, currency: str, *, hide: bool = False) -> None: ...
+@overload
+def _row(
+    row: Row | None, metric, currency: str, *, hide: bool = False
+) -> dict[str, Any] | None: ...
 def _row(row: Row | None, metric, currency: str, *, hide: bool = False) -> dict[str, Any] | None:
     """A row's figures as the page prints them; ``hide``: progress only, no amounts."""
     if row is None:
