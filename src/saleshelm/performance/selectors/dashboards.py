@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.db.models import (
     Case,
@@ -38,6 +38,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -141,7 +142,8 @@ class DashboardBoard(Board):
             )
             teams = teams.filter(Exists(managed))
         else:
-            own_path = MemberProfile.objects.filter(membership_id=self.actor.pk).values(
+            # not sees_all: the actor is a member
+            own_path = MemberProfile.objects.filter(membership_id=cast(int, self.actor.pk)).values(
                 "team__path"
             )[:1]
             teams = teams.filter(path__startswith=Subquery(own_path))
@@ -174,6 +176,7 @@ class DashboardBoard(Board):
         )
         directory: dict[int, MemberInfo] = {}
         mine = []
+        place: list[Any]  # team id, name, path, territory id, path
         for pk, org_id, org_name, user_id, name, email, role, active, *place in rows:
             if org_id == self.organisation_id:
                 directory[pk] = MemberInfo(
@@ -247,7 +250,7 @@ class DashboardBoard(Board):
             bucket = Case(
                 When(in_series, then=F("month")), default=Value(None), output_field=DateField()
             )
-            rows = (
+            rows: QuerySet[Any, Any] = (
                 facts.filter(in_period | in_series)
                 .annotate(bucket=bucket)
                 .order_by()
@@ -429,7 +432,7 @@ def target_month_sums(
             if exact is not None:
                 chosen = exact
             else:
-                chosen = next((t for t in ordered if t.start <= month <= t.end), None)
+                chosen = next((t for t in ordered or () if t.start <= month <= t.end), None)
                 if chosen is None:
                     continue
             pattern = (
@@ -661,7 +664,7 @@ def my_period(
     targets, pipeline by stage."""
     from saleshelm.performance.selectors.pipeline import pipeline_by_stage
 
-    me = actor.pk
+    me = cast(int, actor.pk)  # "my period" is a member's page
     board = board or DashboardBoard(
         actor=actor, today=today, focus=frozenset({me}), user_id=user_id
     )
