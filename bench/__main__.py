@@ -17,8 +17,11 @@ import time
 
 from bench.harness import BENCH_ORG, SIZES, Context, env_for, print_table
 
-MODULES = [m.name for m in pkgutil.iter_modules([os.path.dirname(__file__)])
-           if m.name not in {"harness", "__main__"} and not m.name.startswith("_")]
+MODULES = [
+    m.name
+    for m in pkgutil.iter_modules([os.path.dirname(__file__)])
+    if m.name not in {"harness", "__main__"} and not m.name.startswith("_")
+]
 
 
 def _ensure_postgres_database(url: str) -> None:
@@ -74,7 +77,7 @@ def main() -> int:
         return run_in_process(args.size, args.only)
     os.makedirs("var", exist_ok=True)
     status = 0
-    for db in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
+    for db in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
         env = env_for(db, args.size)
         if db == "postgres":
             _ensure_postgres_database(env["SALESHELM_DATABASE_URL"])
