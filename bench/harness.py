@@ -89,7 +89,9 @@ def print_table(results: list[Result], *, title: str) -> None:
         ref = f"{r.reference:,.4g}" if r.reference is not None else "—"
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else "—"
         verdict = {True: "MET", False: "MISSED", None: "info"}[r.ok]
-        print(f"{r.name:44} {r.ours:>10,.4g} {r.unit:3} {ref:>14} {ratio:>7}  {r.goal:32} {verdict}")
+        print(
+            f"{r.name:44} {r.ours:>10,.4g} {r.unit:3} {ref:>14} {ratio:>7}  {r.goal:32} {verdict}"
+        )
         if r.reference_name:
             print(f"{'':44}   reference: {r.reference_name}")
         for note in r.notes:
@@ -101,12 +103,17 @@ def env_for(database: str, size: str) -> dict[str, str]:
     # X-Forwarded-Proto: https as they would behind the TLS proxy.
     env = dict(os.environ)
     env["SALESHELM_DEBUG"] = "0"
-    env.setdefault("SALESHELM_SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+    env.setdefault(
+        "SALESHELM_SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+    )
     env["SALESHELM_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     if database == "postgres":
-        env["SALESHELM_DATABASE_URL"] = os.environ.get(
-            "SALESHELM_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/saleshelm_bench"
-        ) + f"_{size.lower()}"
+        env["SALESHELM_DATABASE_URL"] = (
+            os.environ.get(
+                "SALESHELM_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/saleshelm_bench"
+            )
+            + f"_{size.lower()}"
+        )
     else:
         env["SALESHELM_DATABASE_URL"] = "sqlite:///" + os.path.abspath(f"var/bench-{size}.sqlite3")
     return env
@@ -159,7 +166,9 @@ def subprocess_run(cmd: list[str]) -> None:
     subprocess.run(cmd, check=False, capture_output=True)
 
 
-def wrk(url: str, *, connections: int = 8, seconds: int = 10, headers: dict[str, str] | None = None) -> Load:
+def wrk(
+    url: str, *, connections: int = 8, seconds: int = 10, headers: dict[str, str] | None = None
+) -> Load:
     """Drive ``url`` with wrk (8 concurrent connections, 2 threads) on loopback only."""
     import subprocess
     import tempfile
@@ -194,12 +203,25 @@ class Server:
             self.port = s.getsockname()[1]
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ)
-        subprocess.run([sys.executable, "-m", "saleshelm", "manage", "collectstatic", "--noinput",
-                        "-v0"], env=env, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "saleshelm", "manage", "collectstatic", "--noinput", "-v0"],
+            env=env,
+            check=True,
+        )
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "saleshelm", "serve", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(self.workers)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "saleshelm",
+                "serve",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.time() + 60
         while time.time() < deadline:
