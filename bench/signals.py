@@ -63,7 +63,9 @@ def reference_firing(org, ctx) -> dict[str, set]:
             out["no_next_step"].add((member_id, "opportunity", pk))
         acts = Activity.objects.filter(organisation=org, owner_id=member_id, done=True)
         recent = acts.filter(occurred_at__gte=recent_start, occurred_at__lt=end).count()
-        trailing = acts.filter(occurred_at__gte=trailing_start, occurred_at__lt=recent_start).count()
+        trailing = acts.filter(
+            occurred_at__gte=trailing_start, occurred_at__lt=recent_start
+        ).count()
         if (
             trailing >= TRAILING_WEEKS * s.activity_min_weekly
             and recent * TRAILING_WEEKS * BASIS_POINTS < trailing * keep_bp
