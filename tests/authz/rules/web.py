@@ -19,7 +19,13 @@ RULES = [
     Rule("web:health", scope=PUBLIC),
     Rule("web:login", scope=PUBLIC, ok=(200, 302)),  # signed-in users go home
     Rule("web:logout", scope=PUBLIC, method="POST", ok=(302,)),
-    Rule("set_language", scope=PUBLIC, method="POST", ok=(302,), payload=lambda w, o: {"language": "vi"}),
+    Rule(
+        "set_language",
+        scope=PUBLIC,
+        method="POST",
+        ok=(302,),
+        payload=lambda w, o: {"language": "vi"},
+    ),
     Rule(
         "web:switch_organisation",
         roles=ALL,
@@ -51,7 +57,13 @@ RULES = [
         kwargs=lambda o: {"pk": o.pk},
         payload=lambda w, o: {"name": f"Renamed team {next(_n)}"},
     ),
-    Rule("people:member_edit", obj="member", scope=ORG, roles=STRUCTURE, kwargs=lambda o: {"pk": o.pk}),
+    Rule(
+        "people:member_edit",
+        obj="member",
+        scope=ORG,
+        roles=STRUCTURE,
+        kwargs=lambda o: {"pk": o.pk},
+    ),
     Rule(
         "people:member_edit",
         obj="member",
