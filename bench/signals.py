@@ -161,7 +161,11 @@ def run(ctx):
 
 
 def _standalone(members: int, database: str) -> int:
-    os.environ.setdefault("SALESHELM_DEBUG", "1")
+    # Production settings, as the harness runs them (no SQL logging, no debug overhead).
+    os.environ.setdefault("SALESHELM_DEBUG", "0")
+    os.environ.setdefault(
+        "SALESHELM_SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+    )
     os.environ["SALESHELM_DATABASE_URL"] = "sqlite:///" + os.path.abspath(database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleshelm.config.settings")
     import django

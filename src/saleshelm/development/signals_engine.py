@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -45,6 +45,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.constants import OnConflict
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
@@ -443,24 +444,57 @@ def _sync(ctx: RuleContext, rule: str, firing: Firing) -> RuleOutcome:
         last_seen_at=ctx.now
     )
     # New: firing, not open, not quietened by a dismissal.
-    new = [
-        Signal(
-            organisation_id=org_id,
-            rule=rule,
-            subject_id=key[0],
-            object_type=key[1],
-            object_id=key[2],
-            detail=details.get(key, {}),
-            version=versions[key],
-            raised_at=ctx.now,
-            last_seen_at=ctx.now,
-        )
-        for key in new_keys
-    ]
-    if new:
-        Signal.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
-    outcome.raised = len(new)
+    _insert_open_signals(ctx, rule, new_keys, details, versions)
+    outcome.raised = len(new_keys)
     return outcome
+
+
+def _insert_open_signals(
+    ctx: RuleContext, rule: str, keys: list[Key], details: Firing, versions: dict[Key, str]
+) -> None:
+    """One prepared INSERT for every new signal (``executemany``), duplicates ignored.
+
+    The ORM's ``bulk_create`` prepares every field of every row in Python; on a first run
+    raising tens of thousands of signals that is most of the time. The values here are the
+    same for every row but four, so they are adapted once. The partial unique index "one open
+    signal per rule, subject and object" makes a concurrent duplicate a no-op (``ON CONFLICT
+    DO NOTHING`` / ``INSERT OR IGNORE``)."""
+    if not keys:
+        return
+    meta = Signal._meta
+    columns = [
+        "organisation",
+        "created_at",
+        "updated_at",
+        "rule",
+        "subject",
+        "object_type",
+        "object_id",
+        "status",
+        "detail",
+        "version",
+        "raised_at",
+        "last_seen_at",
+        "resolution",
+    ]
+    names = ", ".join(connection.ops.quote_name(meta.get_field(c).column) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    insert = connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)
+    suffix = connection.ops.on_conflict_suffix_sql(
+        fields=[], on_conflict=OnConflict.IGNORE, update_fields=[], unique_fields=[]
+    )
+    sql = f"{insert} {connection.ops.quote_name(meta.db_table)} ({names}) VALUES ({marks}) {suffix}"
+    now = connection.ops.adapt_datetimefield_value(ctx.now)
+    detail_field = meta.get_field("detail")
+    org_id = ctx.organisation.pk
+    status = SignalStatus.OPEN.value
+    rows = []
+    for key in keys:
+        detail = detail_field.get_db_prep_save(details.get(key, {}), connection)
+        rows.append((org_id, now, now, rule, *key, status, detail, versions[key], now, now, ""))
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), BATCH * 10):
+            cursor.executemany(sql, rows[i : i + BATCH * 10])
 
 
 def _resolve_all(ctx: RuleContext, rule: str, resolution: str) -> int:
