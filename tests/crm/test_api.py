@@ -324,3 +324,17 @@ def test_finance_reads_but_does_not_write(world, api_client):
     r = _post(client, f"/api/v1/accounts/{account.pk}", {"name": "Changed"}, method="patch")
     assert r.status_code == 403 and r.json()["code"] == "forbidden"
     assert Account.objects.get(pk=account.pk).name == account.name
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/accounts?owner_id=99999999999999999999999",
+        "/api/v1/orders?account_id=99999999999999999999999",
+        "/api/v1/activities?opportunity_id=-5",
+        "/api/v1/opportunities?stage_id=99999999999999999999999",
+    ],
+)
+def test_an_id_out_of_range_is_a_validation_error_not_a_crash(world, api_client, path):
+    r = api_client(world.admin).get(path)
+    assert r.status_code == 422 and r.json()["code"] == "invalid"

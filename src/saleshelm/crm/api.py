@@ -8,7 +8,7 @@ its currency; ``sort`` accepts only the listed fields.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema, Status
@@ -23,6 +23,8 @@ from saleshelm.people.selectors import access_member
 router = Router()
 
 Currency = Field(None, min_length=3, max_length=3, pattern=r"^[A-Za-z]{3}$")
+# Ids are 64-bit: a larger number is a validation error, never a database overflow.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Text200 = Field("", max_length=200)
 
 
@@ -61,7 +63,7 @@ class SplitOut(Schema):
 
 
 class SplitIn(Schema):
-    member_id: int
+    member_id: Id
     share: Decimal = Field(..., gt=0, le=1, max_digits=7, decimal_places=4)
 
 
@@ -113,7 +115,7 @@ class AccountOut(Schema):
 class AccountIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
     external_id: str | None = Field(None, max_length=100)
-    owner_id: int | None = None
+    owner_id: Id | None = None
     industry: str = Field("", max_length=100)
     employees: int | None = Field(None, ge=0, le=10_000_000)
     region: str = Field("", max_length=100)
@@ -125,7 +127,7 @@ class AccountIn(Schema):
 class AccountPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=200)
     external_id: str | None = Field(None, min_length=1, max_length=100)
-    owner_id: int | None = None
+    owner_id: Id | None = None
     industry: str | None = Field(None, max_length=100)
     employees: int | None = Field(None, ge=0, le=10_000_000)
     region: str | None = Field(None, max_length=100)
@@ -135,7 +137,7 @@ class AccountPatch(Schema):
 
 class AccountFilters(Schema):
     search: str | None = Field(None, max_length=100)
-    owner_id: int | None = None
+    owner_id: Id | None = None
     industry: str | None = Field(None, max_length=100)
     region: str | None = Field(None, max_length=100)
     country: str | None = Field(None, max_length=100)
@@ -190,8 +192,8 @@ class ContactOut(Schema):
 class ContactIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
     external_id: str | None = Field(None, max_length=100)
-    account_id: int | None = None
-    owner_id: int | None = None
+    account_id: Id | None = None
+    owner_id: Id | None = None
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=50)
     title: str = Field("", max_length=120)
@@ -200,8 +202,8 @@ class ContactIn(Schema):
 class ContactPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=200)
     external_id: str | None = Field(None, min_length=1, max_length=100)
-    account_id: int | None = None
-    owner_id: int | None = None
+    account_id: Id | None = None
+    owner_id: Id | None = None
     email: str | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=50)
     title: str | None = Field(None, max_length=120)
@@ -209,8 +211,8 @@ class ContactPatch(Schema):
 
 class ContactFilters(Schema):
     search: str | None = Field(None, max_length=100)
-    account_id: int | None = None
-    owner_id: int | None = None
+    account_id: Id | None = None
+    owner_id: Id | None = None
     sort: _sort_type(selectors.CONTACT_SORTS) | None = None  # type: ignore[valid-type]
 
 
@@ -281,7 +283,7 @@ class LeadIn(Schema):
     phone: str = Field("", max_length=50)
     source: str = Field("", max_length=100)
     status: LeadStatusIn = "new"
-    owner_id: int | None = None
+    owner_id: Id | None = None
 
 
 class LeadPatch(Schema):
@@ -292,26 +294,26 @@ class LeadPatch(Schema):
     phone: str | None = Field(None, max_length=50)
     source: str | None = Field(None, max_length=100)
     status: LeadStatusIn | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
 
 
 class LeadFilters(Schema):
     search: str | None = Field(None, max_length=100)
     status: Literal["new", "contacted", "qualified", "disqualified", "converted"] | None = None
     source: str | None = Field(None, max_length=100)
-    owner_id: int | None = None
+    owner_id: Id | None = None
     sort: _sort_type(selectors.LEAD_SORTS) | None = None  # type: ignore[valid-type]
 
 
 class LeadConvertIn(Schema):
-    account_id: int | None = None
+    account_id: Id | None = None
     account_name: str | None = Field(None, max_length=200)
     create_opportunity: bool = True
     opportunity_name: str | None = Field(None, max_length=200)
     amount: Decimal = Field(Decimal(0), ge=0, lt=Decimal(10) ** 16, max_digits=20, decimal_places=4)
     currency: str | None = Currency
     close_date: dt.date | None = None
-    pipeline_id: int | None = None
+    pipeline_id: Id | None = None
 
 
 class LeadConvertOut(Schema):
@@ -406,7 +408,7 @@ class PipelineOut(Schema):
 
 
 class StageIn(Schema):
-    id: int | None = None
+    id: Id | None = None
     name: str = Field(..., min_length=1, max_length=120)
     probability: Decimal | None = Field(None, ge=0, le=1, max_digits=5, decimal_places=4)
     kind: StageKindIn = "open"
@@ -445,7 +447,7 @@ class StageTotalOut(Schema):
 
 
 class ByStageFilters(Schema):
-    owner_id: int | None = None
+    owner_id: Id | None = None
 
 
 @pipelines.get("/pipelines", response=list[PipelineOut])
@@ -559,10 +561,10 @@ class OpportunityIn(Schema):
     amount: Decimal = Money
     currency: str | None = Currency
     external_id: str | None = Field(None, max_length=100)
-    account_id: int | None = None
-    owner_id: int | None = None
-    pipeline_id: int | None = None
-    stage_id: int | None = None
+    account_id: Id | None = None
+    owner_id: Id | None = None
+    pipeline_id: Id | None = None
+    stage_id: Id | None = None
     probability: Decimal | None = Field(None, ge=0, le=1, max_digits=5, decimal_places=4)
     forecast_category: ForecastIn | None = None
     next_step: str = Field("", max_length=255)
@@ -580,8 +582,8 @@ class OpportunityPatch(Schema):
     )
     currency: str | None = Currency
     external_id: str | None = Field(None, min_length=1, max_length=100)
-    account_id: int | None = None
-    owner_id: int | None = None
+    account_id: Id | None = None
+    owner_id: Id | None = None
     probability: Decimal | None = Field(None, ge=0, le=1, max_digits=5, decimal_places=4)
     forecast_category: ForecastIn | None = None
     next_step: str | None = Field(None, max_length=255)
@@ -591,17 +593,17 @@ class OpportunityPatch(Schema):
 
 
 class MoveIn(Schema):
-    stage_id: int
+    stage_id: Id
     version: int = Field(..., ge=1, description="The version you read; 409 if it changed.")
     lost_reason: str | None = Field(None, max_length=255)
 
 
 class OpportunityFilters(Schema):
     search: str | None = Field(None, max_length=100)
-    owner_id: int | None = None
-    account_id: int | None = None
-    pipeline_id: int | None = None
-    stage_id: int | None = None
+    owner_id: Id | None = None
+    account_id: Id | None = None
+    pipeline_id: Id | None = None
+    stage_id: Id | None = None
     state: Literal["open", "won", "lost", "closed"] | None = None
     forecast_category: ForecastIn | None = None
     close_from: dt.date | None = None
@@ -731,7 +733,7 @@ class ProductDetailOut(ProductOut):
 class ProductIn(Schema):
     sku: str = Field(..., min_length=1, max_length=64, pattern=r"^\S+$")
     name: str = Field(..., min_length=1, max_length=200)
-    category_id: int | None = None
+    category_id: Id | None = None
     unit_price: Decimal = Money
     unit_cost: Decimal | None = Field(
         None, ge=0, lt=Decimal(10) ** 16, max_digits=20, decimal_places=4
@@ -743,7 +745,7 @@ class ProductIn(Schema):
 class ProductPatch(Schema):
     sku: str | None = Field(None, min_length=1, max_length=64, pattern=r"^\S+$")
     name: str | None = Field(None, min_length=1, max_length=200)
-    category_id: int | None = None
+    category_id: Id | None = None
     unit_price: Decimal | None = Field(
         None, ge=0, lt=Decimal(10) ** 16, max_digits=20, decimal_places=4
     )
@@ -756,7 +758,7 @@ class ProductPatch(Schema):
 
 class ProductFilters(Schema):
     search: str | None = Field(None, max_length=100)
-    category_id: int | None = None
+    category_id: Id | None = None
     is_active: bool | None = None
     sort: _sort_type(selectors.PRODUCT_SORTS) | None = None  # type: ignore[valid-type]
 
@@ -883,7 +885,7 @@ class OrderDetailOut(OrderOut):
 
 class OrderLineIn(Schema):
     line: int | None = Field(None, ge=1, le=100_000)
-    product_id: int | None = None
+    product_id: Id | None = None
     sku: str | None = Field(None, max_length=64)
     quantity: Decimal = Field(
         ..., gt=-(Decimal(10) ** 14), lt=Decimal(10) ** 14, max_digits=18, decimal_places=4
@@ -901,8 +903,8 @@ class OrderLineIn(Schema):
 class OrderIn(Schema):
     order_date: dt.date
     external_id: str | None = Field(None, max_length=100)
-    owner_id: int | None = None
-    account_id: int | None = None
+    owner_id: Id | None = None
+    account_id: Id | None = None
     currency: str | None = Currency
     lines: list[OrderLineIn] = Field(..., min_length=1, max_length=1000)
 
@@ -910,17 +912,17 @@ class OrderIn(Schema):
 class OrderPatch(Schema):
     order_date: dt.date | None = None
     external_id: str | None = Field(None, min_length=1, max_length=100)
-    owner_id: int | None = None
-    account_id: int | None = None
+    owner_id: Id | None = None
+    account_id: Id | None = None
 
 
 class LineCancelIn(Schema):
-    line: int = Field(..., ge=1)
+    line: int = Field(..., ge=1, le=1_000_000)
     status_date: dt.date | None = None
 
 
 class LineReturnIn(Schema):
-    line: int = Field(..., ge=1)
+    line: int = Field(..., ge=1, le=1_000_000)
     quantity: Decimal | None = Field(
         None, gt=0, lt=Decimal(10) ** 14, max_digits=18, decimal_places=4
     )
@@ -928,14 +930,14 @@ class LineReturnIn(Schema):
 
 
 class LineSplitsIn(Schema):
-    line: int = Field(..., ge=1)
+    line: int = Field(..., ge=1, le=1_000_000)
     splits: list[SplitIn] = Field(..., max_length=20)
 
 
 class OrderFilters(Schema):
     search: str | None = Field(None, max_length=100)
-    owner_id: int | None = None
-    account_id: int | None = None
+    owner_id: Id | None = None
+    account_id: Id | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     status: Literal["confirmed", "cancelled", "returned"] | None = None
@@ -1047,10 +1049,10 @@ class ActivityIn(Schema):
     type: ActivityTypeIn
     occurred_at: dt.datetime | None = None
     external_id: str | None = Field(None, max_length=100)
-    owner_id: int | None = None
-    account_id: int | None = None
-    contact_id: int | None = None
-    opportunity_id: int | None = None
+    owner_id: Id | None = None
+    account_id: Id | None = None
+    contact_id: Id | None = None
+    opportunity_id: Id | None = None
     subject: str = Text200
     outcome: str = Field("", max_length=500)
     duration_minutes: int | None = Field(None, ge=0, le=1440)
@@ -1061,10 +1063,10 @@ class ActivityPatch(Schema):
     type: ActivityTypeIn | None = None
     occurred_at: dt.datetime | None = None
     external_id: str | None = Field(None, min_length=1, max_length=100)
-    owner_id: int | None = None
-    account_id: int | None = None
-    contact_id: int | None = None
-    opportunity_id: int | None = None
+    owner_id: Id | None = None
+    account_id: Id | None = None
+    contact_id: Id | None = None
+    opportunity_id: Id | None = None
     subject: str | None = Field(None, max_length=200)
     outcome: str | None = Field(None, max_length=500)
     duration_minutes: int | None = Field(None, ge=0, le=1440)
@@ -1074,10 +1076,10 @@ class ActivityPatch(Schema):
 class ActivityFilters(Schema):
     search: str | None = Field(None, max_length=100)
     type: ActivityTypeIn | None = None
-    owner_id: int | None = None
-    account_id: int | None = None
-    contact_id: int | None = None
-    opportunity_id: int | None = None
+    owner_id: Id | None = None
+    account_id: Id | None = None
+    contact_id: Id | None = None
+    opportunity_id: Id | None = None
     done: bool | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
