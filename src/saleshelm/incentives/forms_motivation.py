@@ -175,13 +175,13 @@ class ContestForm(ServiceForm):
         label=_("Members"),
         queryset=None,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "check-list"}),
     )
     teams = TeamsField(
         label=_("Teams"),
         queryset=None,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "check-list"}),
     )
     team = TeamChoiceField(
         label=_("For the team"),
