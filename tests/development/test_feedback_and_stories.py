@@ -146,3 +146,18 @@ def test_best_win_rate_per_industry_needs_three_closed_deals(world):
     assert [(e.member, e.won, e.closed, str(e.win_rate)) for e in experts] == [
         (world.rep, 3, 4, "0.75")
     ]
+
+
+@pytest.mark.django_db
+def test_a_story_keeps_the_direction_segment_it_names(world):
+    from saleshelm.direction.models import Segment
+
+    segment = Segment.objects.create(organisation=world.org, name="Mid-market logistics")
+
+    story = story_create(
+        actor=world.rep, kind="playbook", title="T", body="B", segment="mid-market LOGISTICS"
+    )
+    other = story_create(actor=world.rep, kind="playbook", title="T", body="B", segment="Unknown")
+
+    assert story.segment_id == segment.pk and story.segment_name == "mid-market LOGISTICS"
+    assert other.segment_id is None and other.segment_name == "Unknown"
