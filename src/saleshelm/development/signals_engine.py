@@ -30,7 +30,7 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -38,6 +38,7 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    Field,
     IntegerField,
     OuterRef,
     Q,
@@ -477,7 +478,10 @@ def _insert_open_signals(
         "last_seen_at",
         "resolution",
     ]
-    names = ", ".join(connection.ops.quote_name(meta.get_field(c).column) for c in columns)
+    names = ", ".join(
+        connection.ops.quote_name(cast(Field, meta.get_field(c)).column)  # concrete fields
+        for c in columns
+    )
     marks = ", ".join(["%s"] * len(columns))
     insert = connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)
     suffix = connection.ops.on_conflict_suffix_sql(
