@@ -47,6 +47,28 @@ def sales_world(transactional_db):
     services.opportunity_create(
         actor=world.peer, name="Peer's deal", amount=Decimal(5000), close_date=close
     )
+    order = services.order_create(
+        actor=world.rep,
+        order_date=dt.date.today() - dt.timedelta(days=3),
+        account=hoa_phat,
+        external_id="SO-2026-0042",
+        lines=[
+            {
+                "sku": "XS-400",
+                "quantity": Decimal(12),
+                "unit_price": Decimal(249),
+                "discount": Decimal("0.1"),
+                "unit_cost": Decimal(137),
+            },
+            {"sku": "SV-INST", "quantity": Decimal(2), "unit_price": Decimal(350)},
+        ],
+    )
+    services.order_line_return(
+        actor=world.rep,
+        line=order.lines.get(line=1),
+        quantity=Decimal(2),
+        return_date=dt.date.today(),
+    )
     return world
 
 
@@ -175,6 +197,15 @@ def test_rep_drags_a_deal_and_moves_another_with_the_keyboard(
     page.get_by_role("heading", name="Mekong Foods").wait_for()
     assert page.get_by_text("Call with the warehouse lead").is_visible()
     _shot(page, "crm-06-account")
+
+    # Orders: the list with the credit note, then the order with its lines
+    page.goto(url + "/sales/orders/")
+    _shot(page, "crm-08-orders")
+    page.get_by_role("link", name="SO-2026-0042", exact=True).wait_for()
+    _shot(page, "crm-08-orders")
+    page.get_by_role("link", name="SO-2026-0042", exact=True).click()
+    page.get_by_role("heading", name="SO-2026-0042").wait_for()
+    _shot(page, "crm-09-order")
     assert page.console_errors == []  # no CSP violation, no script error
 
 
