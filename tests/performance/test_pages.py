@@ -217,6 +217,35 @@ def test_organisation_kpis_are_the_kpis_selectors(world, on_aug16):
         assert [{k: f[k] for k in keys} for f in fast] == [{k: f[k] for k in keys} for f in slow]
 
 
+def test_stage_pipeline_is_pipeline_by_stage(world, on_aug16):
+    # Given open, won and lost deals at several stages, with and without their own probability
+    from saleshelm.performance.selectors.pipeline import pipeline_by_stage
+
+    pipeline = default_pipeline(world.org)
+    stages = list(pipeline.stages.order_by("position"))
+    for i, stage in enumerate(stages):
+        for owner in (world.rep, world.peer, world.other_rep):
+            OpportunityFactory(
+                owner=owner,
+                stage=stage,
+                amount=Decimal("1234.5678") * (i + 1),
+                probability=None if i % 2 else Decimal("0.3333"),
+                close_date=dt.date(2026, 8, 1 + i),
+            )
+    OpportunityFactory(owner=world.rep, close_date=dt.date(2027, 1, 5))  # another period
+    for actor, focus in ((world.rep, {world.rep.pk}), (world.manager, None), (world.admin, None)):
+        board = dashboards.DashboardBoard(
+            actor=actor, focus=None if focus is None else frozenset(focus)
+        )
+        period = board.period("2026-Q3")
+        # When the dashboard reads the pipeline by stage with its own query
+        fast = dashboards.stage_pipeline(board, period)
+        # Then it is pipeline_by_stage's answer for the same people
+        slow = pipeline_by_stage(actor=actor, period=period, board=board)
+        assert fast == slow
+        assert fast
+
+
 # --- privacy ----------------------------------------------------------------------------------
 
 

@@ -15,7 +15,10 @@ local way (``1.234.567 ₫``, ``$1,234.50``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -64,8 +67,37 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
+_pinned = threading.local()
+
+
+@contextmanager
+def pinned_language() -> Iterator[None]:
+    """Read the active language once for a page's hundreds of figures (asking Django each
+    time costs more than formatting the figure)."""
+    _pinned.language = get_language() or "en"
+    try:
+        yield
+    finally:
+        _pinned.language = None
+
+
+def formatting(view: Callable) -> Callable:
+    """A view decorator: the page's figures are formatted with ``pinned_language``."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        with pinned_language():
+            return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _language() -> str:
+    return getattr(_pinned, "language", None) or get_language() or "en"
+
+
 def _vi() -> bool:
-    return (get_language() or "en").startswith("vi")
+    return _language().startswith("vi")
 
 
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(9)}
@@ -74,7 +106,7 @@ _SEPARATORS: dict[str, tuple[str, str, int]] = {}
 
 def _separators() -> tuple[str, str, int]:
     """(decimal mark, thousands separator, grouping) of the active language, read once."""
-    language = get_language() or "en"
+    language = _language()
     found = _SEPARATORS.get(language)
     if found is None:
         found = (
@@ -122,8 +154,10 @@ def currency_symbol(currency: str) -> str:
 def _with_symbol(text: str, currency: str) -> str:
     if not currency:
         return text
-    symbol = currency_symbol(currency)
-    if _vi() or currency.upper() in SUFFIX_SYMBOLS or symbol == currency.upper():
+    vi = _vi()
+    code = currency.upper()
+    symbol = VI_SYMBOLS[code] if vi and code in VI_SYMBOLS else SYMBOLS.get(code, code)
+    if vi or code in SUFFIX_SYMBOLS or symbol == code:
         return f"{text}{NBSP}{symbol}"
     if text.startswith("-"):
         return f"-{symbol}{text[1:]}"
@@ -165,17 +199,29 @@ def hero(value, currency: str = "", *, room: int = 10) -> str:
     return compact(value, currency, digits=3)
 
 
+_STEPS: dict[str, tuple] = {}
+
+
+def _steps() -> tuple:
+    language = _language()
+    found = _STEPS.get(language)
+    if found is None:
+        found = (
+            (Decimal(10) ** 9, pgettext("thousand million, short", "B")),
+            (Decimal(10) ** 6, pgettext("million, short", "M")),
+            (Decimal(10) ** 3, pgettext("thousand, short", "K")),
+        )
+        _STEPS[language] = found
+    return found
+
+
 def compact(value, currency: str = "", *, digits: int | None = None) -> str:
     """Short figures for chart axes and labels: ``1.2M``, ``350K`` (vi: ``1,2 Tr``, ``350 N``);
     ``digits``: that many significant digits (``1.35M``) instead of one decimal."""
     d = _decimal(value)
     if d is None:
         return DASH
-    steps = (
-        (Decimal(10) ** 9, pgettext("thousand million, short", "B")),
-        (Decimal(10) ** 6, pgettext("million, short", "M")),
-        (Decimal(10) ** 3, pgettext("thousand, short", "K")),
-    )
+    steps = _steps()
     for limit, suffix in steps:
         if abs(d) >= limit:
             if digits is not None:

@@ -13,6 +13,7 @@ targets, pipeline) whatever the size of the organisation (SPEC §10).
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, overload
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -112,7 +114,7 @@ def _picker(request, period: Period, *, extra: dict[str, str] | None = None) -> 
     return {
         "period": period,
         "label": period_label(period),
-        "groups": period_choices(today, fiscal_start_month=fsm, selected=period),
+        "options": _period_options(today, fsm, get_language() or "en", period),
         "previous": previous,
         "previous_url": _url_with(request, period=previous.key, page=None),
         "previous_label": period_label(previous),
@@ -122,6 +124,27 @@ def _picker(request, period: Period, *, extra: dict[str, str] | None = None) -> 
         "extra": {k: v for k, v in (extra or {}).items() if v},
         "path": request.path,
     }
+
+
+@lru_cache(maxsize=256)
+def _period_options(today, fiscal_start_month: int, language: str, selected: Period):
+    """The picker's <optgroup>s, drawn once per day, calendar, language and choice."""
+    groups = period_choices(today, fiscal_start_month=fiscal_start_month, selected=selected)
+    return format_html_join(
+        "",
+        '<optgroup label="{}">{}</optgroup>',
+        (
+            (
+                label,
+                format_html_join(
+                    "",
+                    '<option value="{}"{}>{}</option>',
+                    ((key, " selected" if key == selected.key else "", text) for key, text in opts),
+                ),
+            )
+            for label, opts in groups
+        ),
+    )
 
 
 def _url_with(request, **changes) -> str:
@@ -330,6 +353,7 @@ def index(request):
 
 
 @member_required
+@charts.formatting
 def my_period(request):
     actor = request.membership
     period = _period(request)
@@ -394,6 +418,7 @@ def my_period(request):
 
 
 @member_required
+@charts.formatting
 def team_dashboard(request, pk: int | None = None):
     actor = request.membership
     if pk is not None and actor.role not in TEAM_READERS:
@@ -509,6 +534,7 @@ def team_dashboard(request, pk: int | None = None):
 
 
 @member_required
+@charts.formatting
 def organisation_dashboard(request):
     actor = request.membership
     _require(request, ORG_WIDE)
@@ -588,6 +614,7 @@ def organisation_dashboard(request):
 
 
 @member_required
+@charts.formatting
 def leaderboard_page(request):
     actor = request.membership
     period = _period(request)
@@ -665,6 +692,7 @@ def _team_choices(actor) -> list[tuple[int, str]]:
 
 
 @member_required
+@charts.formatting
 def target_list(request):
     actor = request.membership
     org = actor.organisation
@@ -759,6 +787,7 @@ def _resolver(actor):
 
 
 @member_required
+@charts.formatting
 def target_create(request):
     actor = request.membership
     _require(request, TARGET_WRITERS)
@@ -806,6 +835,7 @@ def _allocation_view(check, currency: str, metric) -> dict[str, Any]:
 
 
 @member_required
+@charts.formatting
 def target_detail(request, pk: int):
     actor = request.membership
     target = target_selectors.access_target(actor=actor, id=pk)
@@ -848,6 +878,7 @@ def _subtree_members(actor, target):
 
 
 @member_required
+@charts.formatting
 def target_edit(request, pk: int):
     actor = request.membership
     target = target_selectors.access_target(actor=actor, id=pk)
@@ -908,6 +939,7 @@ def target_delete(request, pk: int):
 
 
 @member_required
+@charts.formatting
 def target_allocate(request, pk: int):
     """Share a team target out to the members of the team's subtree, with the check."""
     actor = request.membership
@@ -968,6 +1000,7 @@ def target_allocate(request, pk: int):
 
 
 @member_required
+@charts.formatting
 def forecast(request):
     actor = request.membership
     period = _period(request)
@@ -1165,6 +1198,7 @@ def forecast_override(request):
 
 
 @member_required
+@charts.formatting
 def scorecard_list(request):
     """The members the actor sees, with their revenue figures: a way into each scorecard."""
     from saleshelm.performance.selectors.attainment import attainment_rows
@@ -1188,6 +1222,7 @@ def scorecard_list(request):
 
 
 @member_required
+@charts.formatting
 def scorecard(request, pk: int):
     actor = request.membership
     period = _period(request, default_kind="month")

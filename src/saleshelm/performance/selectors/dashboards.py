@@ -21,30 +21,20 @@ members. Everything here is set-based: one aggregate per question, never a query
 from __future__ import annotations
 
 import datetime as dt
+import decimal
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, cast, overload
 
 from django.db.models import (
-    Case,
-    CharField,
     Count,
-    DateField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
     Q,
-    QuerySet,
-    Subquery,
     Sum,
-    Value,
-    When,
 )
-from django.db.models.lookups import StartsWith
 
 from saleshelm.core.errors import NotFound
 from saleshelm.core.periods import Period, parse_period
@@ -126,59 +116,56 @@ class DashboardBoard(Board):
             self._directory = self._read_people()
         return self._directory
 
-    def _scope_q(self) -> Q:
-        """Memberships of the organisation the actor may see in a team-shared view."""
-        from saleshelm.people.models import MemberProfile, Team
-
-        org = self.organisation_id
-        scope = Q(organisation_id=org)
-        if self.sees_all:
-            return scope
-        teams = Team.objects.filter(organisation_id=org)
-        if self.actor.role == Role.MANAGER:
-            outer_path = ExpressionWrapper(OuterRef("path"), output_field=CharField())
-            managed = Team.objects.filter(organisation_id=org, manager_id=self.actor.pk).filter(
-                StartsWith(outer_path, F("path"))
-            )
-            teams = teams.filter(Exists(managed))
-        else:
-            # not sees_all: the actor is a member
-            own_path = MemberProfile.objects.filter(membership_id=cast(int, self.actor.pk)).values(
-                "team__path"
-            )[:1]
-            teams = teams.filter(path__startswith=Subquery(own_path))
-        return scope & (Q(pk=self.actor.pk) | Q(profile__team_id__in=teams.values("pk")))
-
     def _read_people(self) -> dict[int, MemberInfo]:
+        """The memberships of the organisation the actor may see in a team-shared view (own,
+        plus a manager's subtrees or a rep's team, or everyone), and the user's own active
+        memberships — one hand-written query (building it with the ORM cost ten times more
+        than running it)."""
         from saleshelm.tenancy.models import Membership, Organisation
 
-        wanted = self._scope_q()
+        T = _T()
+        org = self.organisation_id
+        me = cast(int, getattr(self.actor, "pk", 0))  # SystemActor: sees all, unused
+        scope, scope_params = "", []
+        if not self.sees_all:
+            if self.actor.role == Role.MANAGER:
+                teams = (
+                    f"SELECT st.id FROM {T['team']} st JOIN {T['team']} mt "  # noqa: S608 - table names; values are parameters
+                    "ON mt.organisation_id = st.organisation_id AND mt.manager_id = %s "
+                    "AND st.path LIKE mt.path || '%%' WHERE st.organisation_id = %s"
+                )
+                scope_params = [me, me, org]
+            else:
+                teams = (
+                    f"SELECT st.id FROM {T['team']} st WHERE st.organisation_id = %s "  # noqa: S608 - table names; values are parameters
+                    f"AND st.path LIKE (SELECT mt.path FROM {T['profile']} mp "
+                    f"JOIN {T['team']} mt ON mt.id = mp.team_id "
+                    "WHERE mp.membership_id = %s) || '%%'"
+                )
+                scope_params = [me, org, me]
+            scope = f" AND (m.id = %s OR p.team_id IN ({teams}))"
+        where = f"(m.organisation_id = %s{scope})"
+        params: list[Any] = [org, *scope_params]
         if self.user_id is not None:
-            wanted |= Q(user_id=self.user_id, is_active=True)
-        rows = (
-            Membership.objects.filter(wanted)
-            .order_by()
-            .values_list(
-                "pk",
-                "organisation_id",
-                "organisation__name",
-                "user_id",
-                "user__full_name",
-                "user__email",
-                "role",
-                "is_active",
-                "profile__team_id",
-                "profile__team__name",
-                "profile__team__path",
-                "profile__territory_id",
-                "profile__territory__path",
-            )
+            where += " OR (m.user_id = %s AND m.is_active = %s)"
+            params += [self.user_id, True]
+        sql = (
+            "SELECT m.id, m.organisation_id, o.name, m.user_id, u.full_name, u.email, m.role, "  # noqa: S608 - table names; values are parameters
+            "m.is_active, p.team_id, t.name, t.path, p.territory_id, tr.path "
+            f"FROM {T['membership']} m "
+            f"JOIN {T['organisation']} o ON o.id = m.organisation_id "
+            f"JOIN {T['user']} u ON u.id = m.user_id "
+            f"LEFT JOIN {T['profile']} p ON p.membership_id = m.id "
+            f"LEFT JOIN {T['team']} t ON t.id = p.team_id "
+            f"LEFT JOIN {T['territory']} tr ON tr.id = p.territory_id "
+            f"WHERE {where}"
         )
         directory: dict[int, MemberInfo] = {}
         mine = []
         place: list[Any]  # team id, name, path, territory id, path
-        for pk, org_id, org_name, user_id, name, email, role, active, *place in rows:
-            if org_id == self.organisation_id:
+        for pk, org_id, org_name, user_id, name, email, role, active, *place in _rows(sql, params):
+            active = bool(active)
+            if org_id == org:
                 directory[pk] = MemberInfo(
                     id=pk,
                     name=name or email,
@@ -246,19 +233,9 @@ class DashboardBoard(Board):
         monthly: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0])
         in_window = Q(month__gte=first, month__lte=last)
         if merge and series is not None:
-            in_series = in_window & Q(member_id__in=sorted(series))
-            bucket = Case(
-                When(in_series, then=F("month")), default=Value(None), output_field=DateField()
-            )
-            rows: QuerySet[Any, Any] = (
-                facts.filter(in_period | in_series)
-                .annotate(bucket=bucket)
-                .order_by()
-                .values("member_id", "bucket")
-                .annotate(**sums)
-                .values_list("member_id", "bucket", *ROLLUP_METRICS)
-            )
-            for member_id, month, *values in rows:
+            for member_id, month, *values in _merged_facts(
+                self.organisation_id, period, members, series, first, last
+            ):
                 in_the_period = month is None or period.start <= month <= period.end
                 if in_the_period and (members is None or member_id in members):
                     _add_into(per_member[member_id], values)
@@ -307,55 +284,74 @@ class DashboardBoard(Board):
     ) -> None:
         """In one query: the member targets of ``metrics`` overlapping the period (for
         ``members``; None: everyone), those of the first metric overlapping ``months`` (for
-        ``series``, the trend), and the
-        targets of teams/territories/categories (``node_types``) overlapping the period.
-        Primes the ``targets`` memo for the period; ``series_targets`` keeps the months'."""
-        from saleshelm.performance.models import Target
-
+        ``series``, the trend), and the targets of teams, territories or categories
+        (``node_types``) overlapping the period. Primes the ``targets`` memo for the period;
+        ``series_targets`` keeps the months'."""
         first, last = months[0].start, months[-1].end
         if members is not None and len(members) > ID_FILTER_LIMIT:
             members = None
         if series is not None and len(series) > ID_FILTER_LIMIT:
             series = None
-        member_q = Q(start__lte=period.end, end__gte=period.start)
+        end = _T()["end"]
+        member_sql = f"start <= %s AND {end} >= %s"
+        member_params: list[Any] = [period.end, period.start]
         if members is not None:
-            member_q &= Q(member_id__in=sorted(members))
-        series_q = Q(start__lte=last, end__gte=first, metric=metrics[0])
+            member_sql += f" AND member_id IN ({_marks(members)})"
+            member_params += sorted(members)
+        series_sql = f"start <= %s AND {end} >= %s AND metric = %s"
+        series_params: list[Any] = [last, first, metrics[0]]
         if series is not None:
-            series_q &= Q(member_id__in=sorted(series))
-        q = Q(assignee_type="member", product_category__isnull=True) & (member_q | series_q)
-        for kind in node_types:
-            span = Q(assignee_type=kind, start__lte=period.end, end__gte=period.start)
-            if kind == "product_category":
-                q |= span & Q(product_category__isnull=False)
-            else:
-                q |= span & Q(product_category__isnull=True)
-        rows = (
-            Target.objects.filter(organisation_id=self.organisation_id, metric__in=metrics)
-            .filter(q)
-            .order_by()
-            .values_list(
-                "metric",
-                "assignee_type",
-                "member_id",
-                "team_id",
-                "territory_id",
-                "product_category_id",
-                "period_key",
-                "start",
-                "end",
-                "value",
-                "distribution",
-                "weights",
-            )
+            series_sql += f" AND member_id IN ({_marks(series)})"
+            series_params += sorted(series)
+        clause = (
+            "(assignee_type = %s AND product_category_id IS NULL "
+            f"AND (({member_sql}) OR ({series_sql})))"
         )
+        params: list[Any] = ["member", *member_params, *series_params]
+        for kind in node_types:
+            null = "IS NOT NULL" if kind == "product_category" else "IS NULL"
+            clause += (
+                f" OR (assignee_type = %s AND start <= %s AND {end} >= %s "
+                f"AND product_category_id {null})"
+            )
+            params += [kind, period.end, period.start]
+        sql = (
+            "SELECT metric, assignee_type, member_id, team_id, territory_id, "  # noqa: S608 - table names; values are parameters
+            f"product_category_id, period_key, start, {end}, value, distribution, weights "
+            f"FROM {_T()['target']} WHERE organisation_id = %s AND metric IN ({_marks(metrics)}) "
+            f"AND ({clause})"
+        )
+        rows = _rows(sql, [self.organisation_id, *metrics, *params])
         period_targets: dict[tuple[str, str], dict[int, list[TargetRow]]] = {
             (m, kind): {} for m in metrics for kind in ("member", *node_types)
         }
         series_targets: dict[str, dict[int, list[TargetRow]]] = {m: {} for m in metrics}
-        for metric, kind, member, team, territory, category, *rest in rows:
+        for (
+            metric,
+            kind,
+            member,
+            team,
+            territory,
+            category,
+            key,
+            start,
+            stop,
+            value,
+            how,
+            w,
+        ) in rows:
             assignee = {"member": member, "team": team, "territory": territory}.get(kind, category)
-            t = TargetRow(metric, kind, assignee, *rest)
+            t = TargetRow(
+                metric,
+                kind,
+                assignee,
+                key,
+                _date(start),
+                _date(stop),
+                _target_value(value),
+                how,
+                _weights(w),
+            )
             if _overlaps(t, period.start, period.end) and (
                 kind != "member" or members is None or member in members
             ):
@@ -446,6 +442,152 @@ def target_month_sums(
         share = Fraction(value) * _month_weight(start, end, pattern, month)
         out[month] = out.get(month, Fraction(0)) + share
     return out
+
+
+# --- hand-written SQL ------------------------------------------------------------------------
+# The dashboard's own reads are written out: the ORM spends far longer building these
+# queries than the database spends answering them (SPEC §10: the page must stay cheap).
+
+
+@lru_cache(maxsize=1)
+def _T() -> dict[str, str]:
+    from django.db import connection
+
+    from saleshelm.people.models import MemberProfile, Team, Territory
+    from saleshelm.performance.models import MemberMonthFact, Target
+    from saleshelm.tenancy.models import Membership, Organisation, User
+
+    q = connection.ops.quote_name
+    return {
+        "membership": q(Membership._meta.db_table),
+        "organisation": q(Organisation._meta.db_table),
+        "user": q(User._meta.db_table),
+        "profile": q(MemberProfile._meta.db_table),
+        "team": q(Team._meta.db_table),
+        "territory": q(Territory._meta.db_table),
+        "fact": q(MemberMonthFact._meta.db_table),
+        "target": q(Target._meta.db_table),
+        "end": q("end"),
+    }
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+@overload
+def _date(value: None) -> None: ...
+@overload
+def _date(value: dt.date | str) -> dt.date: ...
+def _date(value):
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+_DECIMAL_15 = decimal.Context(prec=15)
+_FOUR = Decimal("0.0001")
+
+
+def _target_value(value) -> Decimal:
+    """A target's value as the ORM reads it (SQLite keeps decimals as REAL: 15 digits, then
+    4 places, as Django's converter does)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return _DECIMAL_15.create_decimal_from_float(value).quantize(_FOUR)
+    return Decimal(str(value)).quantize(_FOUR)
+
+
+def _weights(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, str | bytes):
+        return json.loads(value) or []
+    return list(value)
+
+
+def _merged_facts(
+    organisation_id: int,
+    period: Period,
+    members: set[int] | None,
+    series: set[int],
+    first: dt.date,
+    last: dt.date,
+) -> list[tuple]:
+    """Rollup sums of the period per member, and per month over [first, last] for the
+    ``series`` members: (member, month or None, revenue, gross margin, units)."""
+    in_series = f"member_id IN ({_marks(series)}) AND month >= %s AND month <= %s"
+    series_params: list[Any] = [*sorted(series), first, last]
+    in_period = "month >= %s AND month <= %s"
+    period_params: list[Any] = [period.start, period.end]
+    if members is not None:
+        in_period += f" AND member_id IN ({_marks(members)})"
+        period_params += sorted(members)
+    sql = (
+        f"SELECT member_id, CASE WHEN {in_series} THEN month END, "  # noqa: S608 - table names; values are parameters
+        "SUM(revenue), SUM(gross_margin), SUM(units) "
+        f"FROM {_T()['fact']} WHERE organisation_id = %s AND (({in_period}) OR ({in_series})) "
+        "GROUP BY 1, 2"
+    )
+    params = [*series_params, organisation_id, *period_params, *series_params]
+    return [(m, _date(month), *sums) for m, month, *sums in _rows(sql, params)]
+
+
+def stage_pipeline(board: Board, period: Period) -> list[dict[str, Any]]:
+    """``pipeline_by_stage`` for the board's ``visible_members()`` and the period — the same
+    rows, from one hand-written query (open deals expected to close in the period, per stage
+    in pipeline order: count, amount, weighted amount)."""
+    from django.db import connection
+
+    from saleshelm.crm.models import Opportunity, Pipeline, Stage
+    from saleshelm.performance.sql import money_units_sql, share_units_sql
+
+    q = connection.ops.quote_name
+    amount = money_units_sql("o.amount_reporting")
+    weighted = share_units_sql(amount, "COALESCE(o.probability, st.probability)")
+    owners = board.visible_members()
+    where, params = "o.organisation_id = %s AND st.kind = %s", [board.organisation_id, "open"]
+    where += " AND o.close_date >= %s AND o.close_date <= %s"
+    params += [period.start, period.end]
+    if owners is not None:
+        where += f" AND o.owner_id IN ({_marks(owners) or 'NULL'})"
+        params += sorted(owners)
+    sql = (
+        "SELECT o.pipeline_id, pl.name, o.stage_id, st.name, st.position, "  # noqa: S608 - table names; values are parameters
+        f"CAST(st.probability AS VARCHAR(32)), COUNT(*), SUM({amount}), SUM({weighted}) "
+        f"FROM {q(Opportunity._meta.db_table)} o "
+        f"JOIN {q(Stage._meta.db_table)} st ON st.id = o.stage_id "
+        f"JOIN {q(Pipeline._meta.db_table)} pl ON pl.id = o.pipeline_id "
+        f"WHERE {where} "
+        "GROUP BY o.pipeline_id, pl.name, o.stage_id, st.name, st.position, st.probability "
+        "ORDER BY pl.name, o.pipeline_id, st.position, o.stage_id"
+    )
+    return [
+        {
+            "pipeline": {"id": pipeline_id, "name": pipeline_name},
+            "stage": {
+                "id": stage_id,
+                "name": stage_name,
+                "position": position,
+                "probability": _target_value(probability),
+            },
+            "count": n,
+            "amount": from_units(total),
+            "weighted": from_units(weight),
+        }
+        for pipeline_id, pipeline_name, stage_id, stage_name, position, probability, n, total, weight in _rows(
+            sql, params
+        )
+    ]
 
 
 # --- rows -------------------------------------------------------------------------------------
@@ -662,7 +804,6 @@ def my_period(
 
     Five queries: rollup freshness, people (with the user's memberships), rollup figures,
     targets, pipeline by stage."""
-    from saleshelm.performance.selectors.pipeline import pipeline_by_stage
 
     me = cast(int, actor.pk)  # "my period" is a member's page
     board = board or DashboardBoard(
@@ -685,7 +826,7 @@ def my_period(
         "units": rows["units"],
         "trend": board.trend(revenue, months),
         "leaderboard": (progress_top if progress_only else leaderboard_top)(board, revenue, p),
-        "pipeline": pipeline_by_stage(actor=actor, period=p, board=board),
+        "pipeline": stage_pipeline(board, p),
     }
 
 
