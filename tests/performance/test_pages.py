@@ -427,6 +427,17 @@ def test_my_period_is_eight_queries_with_the_shell(world, web_client, on_aug16):
     assert tables[:3] == ["django_session", "tenancy_user", "tenancy_membership"]
 
 
+def test_the_organisation_switcher_comes_from_the_dashboards_people_query(world, web_client):
+    # Given a rep who is also a member of organisation "beta"
+    Membership.objects.create(organisation=world.other_org, user=world.rep.user, role=Role.VIEWER)
+    # When they open My period
+    html = web_client(world.rep).get("/performance/my/").content.decode()
+    # Then the switcher offers both organisations, and nothing else of beta shows
+    switcher = html[html.index('class="menu org-switcher"') : html.index("</details>")]
+    assert "Acme" in switcher and "Beta" in switcher
+    assert "Beta Rep" not in html and "rep@beta.test" not in html
+
+
 # --- numbers in the reader's language ---------------------------------------------------------
 
 
