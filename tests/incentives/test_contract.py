@@ -252,3 +252,10 @@ def test_the_system_writes_commitments_for_anyone(world):
                owner=world.director)  # fmt: skip
     assert c.created_by is None and c.owner == world.director
     assert Commitment.objects.filter(status=CommitmentStatus.OPEN).count() == 1
+
+
+def test_periods_out_of_the_calendar_are_refused_not_crashed(world):
+    for period in ("9999-12", "9999-Q4", "1999", "0001-01"):
+        with pytest.raises(ApplicationError) as refused:
+            commit(world, period=period, due=dt.date(2026, 7, 31))
+        assert refused.value.code == "invalid_period"

@@ -269,3 +269,10 @@ def test_a_repeating_survey_opens_its_successor_once(world):
     assert svc.pulse_surveys_roll(organisation=world.org, today=dt.date(2026, 7, 30)) == 0
     successor = PulseSurvey.objects.get(previous=s)
     assert (successor.opens_on, successor.closes_on) == (dt.date(2026, 7, 29), dt.date(2026, 8, 4))
+
+
+def test_dates_out_of_range_are_refused(world):
+    from saleshelm.core.errors import ApplicationError
+
+    with pytest.raises(ApplicationError):
+        survey(world, opens_on=dt.date(9999, 12, 30), closes_on=dt.date(9999, 12, 31))

@@ -468,3 +468,8 @@ def test_a_team_of_another_organisation_cannot_take_part(world):
         _call_contest(
             world, participant_kind="team", members=[], teams=[world.rep.profile.team, beta_team]
         )
+
+
+def test_contest_dates_out_of_range_are_refused(world):
+    with pytest.raises(ApplicationError):
+        _call_contest(world, starts_on=dt.date(9999, 12, 1), ends_on=dt.date(9999, 12, 31))

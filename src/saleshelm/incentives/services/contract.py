@@ -24,6 +24,7 @@ from saleshelm.tenancy.models import Membership
 from saleshelm.tenancy.services import audit_record
 
 DECIDED = (CommitmentStatus.KEPT, CommitmentStatus.MISSED)
+FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 
 def _text(value: str | None, *, field: str, required: bool, max_length: int) -> str:
@@ -42,9 +43,18 @@ def _period(actor: Actor, text: str | Period) -> Period:
         return text
     org = organisation_of(actor)
     try:
-        return parse_period(str(text or ""), fiscal_start_month=org.fiscal_year_start_month)
+        period = parse_period(str(text or ""), fiscal_start_month=org.fiscal_year_start_month)
     except ApplicationError as exc:
         raise ApplicationError(exc.message, code="invalid_period", field="period") from None
+    except (ValueError, OverflowError):  # "9999-12" ends in a year no calendar has
+        raise ApplicationError(
+            "period: out of range", code="invalid_period", field="period"
+        ) from None
+    if not FIRST_YEAR <= period.start.year <= LAST_YEAR:
+        raise ApplicationError(
+            f"period: between {FIRST_YEAR} and {LAST_YEAR}", code="invalid_period", field="period"
+        )
+    return period
 
 
 def _require_party(actor: Actor, member: Membership) -> None:

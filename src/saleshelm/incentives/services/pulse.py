@@ -29,6 +29,7 @@ from saleshelm.tenancy.services import audit_record
 
 MAX_DAYS_OPEN = 31
 MAX_REPEAT_DAYS = 365
+FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 
 def _snapshot(s: PulseSurvey) -> dict:
@@ -47,6 +48,12 @@ def _check(title: str, opens_on: dt.date, closes_on: dt.date, repeat_days: int) 
         raise ApplicationError("title: write something", code="required", field="title")
     if len(text) > 120:
         raise ApplicationError("title: at most 120 characters", code="too_long", field="title")
+    if not (opens_on.year >= FIRST_YEAR and closes_on.year <= LAST_YEAR):
+        raise ApplicationError(
+            f"opens_on: dates between {FIRST_YEAR} and {LAST_YEAR}",
+            code="invalid",
+            field="opens_on",
+        )
     if closes_on < opens_on:
         raise ApplicationError(
             "closes_on: the survey closes after it opens", code="invalid", field="closes_on"

@@ -609,7 +609,16 @@ def _contest_snapshot(c: Contest) -> dict[str, Any]:
     }
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+
+
 def _check_dates(metric: Metric, starts_on: dt.date, ends_on: dt.date) -> None:
+    if not (starts_on.year >= FIRST_YEAR and ends_on.year <= LAST_YEAR):
+        raise ApplicationError(
+            f"starts_on: dates between {FIRST_YEAR} and {LAST_YEAR}",
+            code="invalid",
+            field="starts_on",
+        )
     if ends_on < starts_on:
         raise ApplicationError(
             "ends_on: the last day comes after the first", code="invalid", field="ends_on"
