@@ -28,7 +28,23 @@ def owner_q(actor: Actor, field: str = "owner") -> Q:
         return Q()
     if actor.role == Role.REP:
         return Q(**{f"{field}_id": actor.pk})
-    return visible_members_q(actor=actor, prefix=f"{field}__")
+    return Q(**{f"{field}_id__in": _team_member_ids(actor)})
+
+
+def _team_member_ids(actor: Actor):
+    """The members a manager sees, as a subquery; the managed team paths behind it are read
+    once per actor object (one request), however many filters use them."""
+    cached = actor.__dict__.get("_crm_team_member_ids")
+    if cached is None:
+        from saleshelm.tenancy.models import Membership
+
+        cached = (
+            Membership.objects.filter(organisation_id=actor.organisation_id)
+            .filter(visible_members_q(actor=actor))
+            .values("pk")
+        )
+        actor.__dict__["_crm_team_member_ids"] = cached
+    return cached
 
 
 def _unowned_pool(actor: Actor) -> Q:
