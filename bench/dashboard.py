@@ -17,6 +17,7 @@ from bench.harness import PROXY_HEADERS, Context, Result, Server, wrk
 
 PAGE = "/performance/my/"
 HELLO = "/healthz"
+PLAIN = "/people/my-role/"
 SECONDS = 10
 MAX_QUERIES = 8
 
@@ -111,6 +112,8 @@ def run(ctx: Context) -> list[Result]:
         wrk(server.base + PAGE, seconds=2, headers={"Cookie": cookie})
         hello = wrk(server.base + HELLO, seconds=SECONDS)
         page = wrk(server.base + PAGE, seconds=SECONDS, headers={"Cookie": cookie})
+        # Context, not a goal: a plain signed-in page of the same shell (no figures).
+        plain = wrk(server.base + PLAIN, seconds=SECONDS, headers={"Cookie": cookie})
     share = page.rate / hello.rate if hello.rate else 0.0
     rate_ok = page.rate >= 500 and page.p95_ms < 50 and share >= 0.25 and page.errors == 0
     return [
@@ -135,6 +138,19 @@ def run(ctx: Context) -> list[Result]:
             goal="< 50 ms",
             ok=page.p95_ms < 50,
             notes=[f"p50 {page.p50_ms:.1f} ms; all goals {'met' if rate_ok else 'not all met'}"],
+        ),
+        Result(
+            "plain signed-in page (shell only), for context",
+            plain.rate,
+            "r/s",
+            reference=hello.rate,
+            reference_name=f"{PLAIN}: the same session, user, membership and menu",
+            notes=[
+                f"p95 {plain.p95_ms:.1f} ms; the dashboard does {page.rate / plain.rate:.0%} "
+                "of its rate"
+                if plain.rate
+                else "no answer"
+            ],
         ),
         Result(
             "dashboard page SQL queries",
