@@ -545,3 +545,46 @@ def test_an_activity_on_a_deal_also_counts_for_its_account(world):
     services.activity_update(actor=world.rep, activity=act, outcome="Asked for a quote")
     act.refresh_from_db()
     assert act.outcome == "Asked for a quote"
+
+
+# --- freshness stamps (the revenue rollup reads MAX(updated_at)) ------------------------------
+
+LONG_AGO = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+
+
+def test_changing_an_orders_owner_or_date_stamps_its_lines(world):
+    # Given an order whose lines were last touched long ago
+    order = OrderFactory(owner=world.rep, lines=[{}, {}])
+    OrderLine.objects.filter(order=order).update(updated_at=LONG_AGO)
+    # When its owner changes
+    services.order_update(actor=world.manager, order=order, owner=world.peer)
+    # Then every line carries a fresh stamp
+    stamps = list(order.lines.values_list("updated_at", flat=True))
+    assert len(stamps) == 2 and all(s > LONG_AGO for s in stamps)
+    # And so does a change of date alone
+    OrderLine.objects.filter(order=order).update(updated_at=LONG_AGO)
+    services.order_update(
+        actor=world.manager, order=order, order_date=order.order_date - dt.timedelta(days=1)
+    )
+    assert all(s > LONG_AGO for s in order.lines.values_list("updated_at", flat=True))
+
+
+def test_setting_or_clearing_a_lines_split_stamps_the_line(world):
+    order = OrderFactory(owner=world.rep, lines=[{}])
+    line = order.lines.get()
+    OrderLine.objects.filter(pk=line.pk).update(updated_at=LONG_AGO)
+    services.order_line_set_splits(
+        actor=world.manager, line=line, splits=[(world.rep, D("0.6")), (world.peer, D("0.4"))]
+    )
+    line.refresh_from_db()
+    assert line.updated_at > LONG_AGO
+    # Clearing the split deletes rows: only the line's stamp can tell the rollup
+    OrderLine.objects.filter(pk=line.pk).update(updated_at=LONG_AGO)
+    services.order_line_set_splits(actor=world.manager, line=line, splits=[])
+    line.refresh_from_db()
+    assert line.updated_at > LONG_AGO and line.splits.count() == 0
+    # The same split again changes nothing, stamp included
+    OrderLine.objects.filter(pk=line.pk).update(updated_at=LONG_AGO)
+    services.order_line_set_splits(actor=world.manager, line=line, splits=[])
+    line.refresh_from_db()
+    assert line.updated_at == LONG_AGO

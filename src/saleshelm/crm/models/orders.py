@@ -144,6 +144,8 @@ class OrderLine(OrgOwned):
                 fields=["organisation", "product_category", "order_date"],
                 name="crm_line_org_cat_date",
             ),
+            # The rollup freshness check: MAX(updated_at) and "changed since" per organisation.
+            models.Index(fields=["organisation", "updated_at"], name="crm_line_org_updated"),
         ]
 
     def __str__(self) -> str:
@@ -172,5 +174,6 @@ class OrderLineSplit(OrgOwned):
             ),
         ]
         indexes = [
-            models.Index(fields=["organisation", "member"], name="crm_line_split_org_member")
+            models.Index(fields=["organisation", "member"], name="crm_line_split_org_member"),
+            models.Index(fields=["organisation", "updated_at"], name="crm_line_split_org_updated"),
         ]

@@ -283,7 +283,10 @@ def order_update(*, actor: Actor, order: Order, **changes) -> Order:
         lines = list(order.lines.all())
         org = Organisation.objects.get(pk=actor.organisation_id)
         rates = RateBook(org, [order.currency])
+        # bulk_update skips auto_now: stamp the lines so the revenue rollup sees them change.
+        now = timezone.now()
         for line in lines:
+            line.updated_at = now
             line.owner_id = order.owner_id
             line.order_date = order.order_date
             line.net_amount_reporting = rates.convert(
@@ -294,7 +297,8 @@ def order_update(*, actor: Actor, order: Order, **changes) -> Order:
                     line.cost_amount, line.currency, order.order_date
                 )
         OrderLine.objects.bulk_update(
-            lines, ["owner", "order_date", "net_amount_reporting", "cost_amount_reporting"]
+            lines,
+            ["owner", "order_date", "net_amount_reporting", "cost_amount_reporting", "updated_at"],
         )
         after = {"owner": order.owner_id, "order_date": order.order_date.isoformat()}
         action = "order.owner_change" if after["owner"] != before["owner"] else "order.update"
@@ -458,6 +462,9 @@ def order_line_set_splits(
     if before == after:
         return list(line.splits.all())
     line.splits.all().delete()
+    # Deleted splits leave no trace in the splits table: the line's own stamp tells the revenue
+    # rollup that its credit moved (back to the owner, or to the new members).
+    line.save(update_fields=["updated_at"])
     rows = OrderLineSplit.objects.bulk_create(
         OrderLineSplit(organisation_id=actor.organisation_id, line=line, member=m, share=s)
         for m, s in splits
