@@ -88,7 +88,7 @@ def test_a_rep_thanks_a_colleague_for_a_value_and_the_colleague_is_told(
 
 
 def test_the_email_of_a_notice_is_sent_once(world, django_capture_on_commit_callbacks):
-    from saleshelm.incentives.tasks_motivation import notice_email_send
+    from saleshelm.incentives.tasks import notice_email_send
 
     customer, *_ = values(world.org)
     with django_capture_on_commit_callbacks(execute=True):
@@ -473,3 +473,25 @@ def test_a_team_of_another_organisation_cannot_take_part(world):
 def test_contest_dates_out_of_range_are_refused(world):
     with pytest.raises(ApplicationError):
         _call_contest(world, starts_on=dt.date(9999, 12, 1), ends_on=dt.date(9999, 12, 31))
+
+
+# --- admin --------------------------------------------------------------------------------
+
+
+def test_staff_see_the_motivation_records_in_the_admin_read_only(world, client):
+    from saleshelm.tenancy.models import User
+
+    staff = User.objects.create_superuser("root@acme.test", "pw-correct-horse-42", full_name="Root")
+    client.force_login(staff)
+    kudos = svc.kudos_give(
+        actor=world.rep, receiver=world.peer, value=values(world.org)[0], message="Thanks!"
+    )
+    for model in ("kudos", "badge", "contest", "commitment", "pulsesurvey"):
+        assert client.get(f"/admin/incentives/{model}/").status_code == 200, model
+        assert client.get(f"/admin/incentives/{model}/add/").status_code == 403, model
+    r = client.get(f"/admin/incentives/kudos/{kudos.pk}/change/")
+    assert r.status_code == 200 and b"Thanks!" in r.content
+    assert client.post(f"/admin/incentives/kudos/{kudos.pk}/delete/").status_code == 403
+    assert Kudos.objects.filter(pk=kudos.pk).exists()
+    # pulse answers are never listed, not even to staff
+    assert client.get("/admin/incentives/pulseresponse/").status_code == 404

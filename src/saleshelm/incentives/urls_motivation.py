@@ -2,9 +2,6 @@
 
 from django.urls import path
 
-# The menu entries of these pages (see ``saleshelm.web.navigation``); imported here because
-# the navigation registry only discovers ``<app>.nav`` modules.
-import saleshelm.incentives.nav_motivation  # noqa: F401
 from saleshelm.incentives import views_motivation as v
 
 app_name = "motivation"

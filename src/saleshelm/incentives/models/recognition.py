@@ -11,7 +11,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from saleshelm.core.models import OrgOwned
-from saleshelm.core.scheduler import daily, register
 from saleshelm.incentives.models.plans import PeriodKind
 
 MONEY: dict[str, Any] = {"max_digits": 20, "decimal_places": 4}
@@ -312,23 +311,3 @@ class Notice(OrgOwned):
                 fields=["organisation", "recipient", "read_at"], name="incentives_notice_unread"
             ),
         ]
-
-
-# Daily jobs of recognition and competition (SPEC §1: one scheduler command). They are
-# registered here because the models module is imported in every process, the scheduler's
-# included; the tasks themselves live in saleshelm.incentives.tasks_motivation.
-register(
-    "incentives.badges_evaluate",
-    "saleshelm.incentives.tasks_motivation.badges_evaluate_all",
-    daily("05:40"),
-)
-register(
-    "incentives.contests_finish",
-    "saleshelm.incentives.tasks_motivation.contests_finish_all",
-    daily("05:45"),
-)
-register(
-    "incentives.pulse_surveys_roll",
-    "saleshelm.incentives.tasks_motivation.pulse_surveys_roll_all",
-    daily("05:50"),
-)

@@ -84,7 +84,7 @@ def notify(*, recipient: Membership, kind: str, email: bool = True, **target: An
         return notice
 
     def send() -> None:
-        from saleshelm.incentives.tasks_motivation import notice_email_send
+        from saleshelm.incentives.tasks import notice_email_send
 
         notice_email_send.enqueue(notice.pk)
 

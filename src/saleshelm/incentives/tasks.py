@@ -1,7 +1,7 @@
 """Background work of recognition, contests and pulse surveys. Every task is idempotent.
 
-The daily jobs are registered with ``saleshelm.core.scheduler`` in
-``saleshelm.incentives.models.recognition`` (a module every process imports).
+The daily jobs are registered with ``saleshelm.core.scheduler`` at the bottom of this module
+(the scheduler imports every app's ``tasks`` module).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
+
+from saleshelm.core.scheduler import daily, register
 
 logger = logging.getLogger("saleshelm.incentives")
 
@@ -100,3 +102,9 @@ def notice_email_send(notice_id: int) -> bool:
         logger.exception("could not email notice %s", notice_id)
         return False
     return True
+
+
+# Daily jobs of recognition and competition (SPEC §1: one scheduler command).
+register("incentives.badges_evaluate", badges_evaluate_all, daily("05:40"))
+register("incentives.contests_finish", contests_finish_all, daily("05:45"))
+register("incentives.pulse_surveys_roll", pulse_surveys_roll_all, daily("05:50"))
