@@ -208,7 +208,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Numbers a person reads are grouped by the templates' filters (money, quantity, intcomma);
+# a bare {{ value }} stays plain, so ids, form values and query strings never become "1,537".
+USE_THOUSAND_SEPARATOR = False
+# Django's Vietnamese formats have separators but no grouping size: ours adds it (1.234.567).
+FORMAT_MODULE_PATH = ["saleshelm.config.formats"]
 
 # --- Static files (served by whitenoise; no CDN) -----------------------------------------
 STATIC_URL = "/static/"
