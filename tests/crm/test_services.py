@@ -89,7 +89,7 @@ def test_rate_book_answers_what_to_reporting_answers(world):
         )
 
 
-def test_exchange_rates_are_set_by_admins_and_audited(world):
+def test_exchange_rates_are_set_by_admins_directors_and_finance_and_audited(world):
     rate = services.exchange_rate_set(
         actor=world.admin, currency="vnd", rate_date=dt.date(2026, 5, 1), rate=D("0.00004")
     )
@@ -99,10 +99,18 @@ def test_exchange_rates_are_set_by_admins_and_audited(world):
     rate.refresh_from_db()
     assert rate.currency == "VND" and rate.rate == D("0.000041")
     assert AuditEntry.objects.filter(action="exchange_rate.set").count() == 2
-    with pytest.raises(PermissionDenied):
-        services.exchange_rate_set(
-            actor=world.finance, currency="VND", rate_date=dt.date(2026, 5, 2), rate=D("0.00004")
-        )
+    services.exchange_rate_set(
+        actor=world.finance, currency="VND", rate_date=dt.date(2026, 5, 2), rate=D("0.00004")
+    )
+    for role in ("manager", "rep", "viewer"):
+        with pytest.raises(PermissionDenied):
+            services.exchange_rate_set(
+                actor=world.by_role(role),
+                currency="VND",
+                rate_date=dt.date(2026, 5, 3),
+                rate=D("0.00004"),
+            )
+    assert AuditEntry.objects.filter(action="exchange_rate.set").count() == 3
 
 
 # --- leads ----------------------------------------------------------------------------------

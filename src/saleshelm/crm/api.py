@@ -390,6 +390,9 @@ class StageOut(Schema):
     position: int
     probability: str
     kind: str
+    forecast_category: str = Field(
+        "", description="Category a deal takes in this stage; empty: from the probability."
+    )
 
     @staticmethod
     def resolve_probability(s) -> str:
@@ -412,6 +415,7 @@ class StageIn(Schema):
     name: str = Field(..., min_length=1, max_length=120)
     probability: Decimal | None = Field(None, ge=0, le=1, max_digits=5, decimal_places=4)
     kind: StageKindIn = "open"
+    forecast_category: Literal["", "pipeline", "best_case", "commit"] = ""
 
 
 class PipelineIn(Schema):

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from saleshelm.crm.permissions import CATALOGUE_WRITERS, RATE_KEEPERS
 from saleshelm.web.navigation import register
 
 register(
@@ -13,7 +14,12 @@ register(
     label=_("Opportunities"),
     url_name="crm:opportunities",
     order=20,
-    active_for=("crm:opportunity", "crm:opportunity_new", "crm:opportunity_edit"),
+    active_for=(
+        "crm:opportunity",
+        "crm:opportunity_new",
+        "crm:opportunity_edit",
+        "crm:opportunity_splits",
+    ),
 )
 register(
     key="crm.accounts",
@@ -45,7 +51,7 @@ register(
     label=_("Orders"),
     url_name="crm:orders",
     order=60,
-    active_for=("crm:order",),
+    active_for=("crm:order", "crm:order_new"),
 )
 register(
     key="crm.activities",
@@ -62,4 +68,30 @@ register(
     url_name="crm:products",
     order=80,
     active_for=("crm:product", "crm:product_new", "crm:product_edit"),
+)
+register(
+    key="crm.price_lists",
+    section="sales",
+    label=_("Price lists"),
+    url_name="crm:price_lists",
+    order=90,
+    active_for=("crm:price_list", "crm:price_list_new", "crm:price_list_set_price"),
+)
+register(
+    key="crm.pipelines",
+    section="sales",
+    label=_("Pipelines"),
+    url_name="crm:pipelines",
+    roles=CATALOGUE_WRITERS,
+    order=100,
+    active_for=("crm:pipeline_new", "crm:pipeline_edit"),
+)
+register(
+    key="crm.rates",
+    section="sales",
+    label=_("Exchange rates"),
+    url_name="crm:rates",
+    roles=RATE_KEEPERS,
+    order=110,
+    active_for=("crm:rate_add",),
 )

@@ -6,8 +6,9 @@
 - rep: read and write their own records; what they create is owned by themselves;
 - finance and viewer: read everything, write nothing.
 
-The catalogue (pipelines and stages, products, price lists, exchange rates) is read by
-everyone and shaped by admins and directors.
+The catalogue (pipelines and stages, products, price lists) is read by everyone and shaped
+by admins and directors. Exchange rates are kept by admins, directors and finance, and are
+their page alone: finance closes the books at those rates.
 
 Which records each role *sees* is in ``saleshelm.crm.selectors.scope``; a record the actor
 cannot see is "not found", one they see but may not change is "forbidden".
@@ -24,6 +25,7 @@ from saleshelm.tenancy.roles import Role
 RECORD_WRITERS = frozenset({Role.ADMIN, Role.DIRECTOR, Role.MANAGER, Role.REP})
 ALL_RECORDS_WRITERS = frozenset({Role.ADMIN, Role.DIRECTOR})
 CATALOGUE_WRITERS = frozenset({Role.ADMIN, Role.DIRECTOR})
+RATE_KEEPERS = frozenset({Role.ADMIN, Role.DIRECTOR, Role.FINANCE})
 
 
 def is_system(actor: Actor) -> bool:
@@ -38,6 +40,10 @@ def can_write_catalogue(*, actor: Actor) -> bool:
     return actor.role in CATALOGUE_WRITERS
 
 
+def can_keep_rates(*, actor: Actor) -> bool:
+    return actor.role in RATE_KEEPERS
+
+
 def require_record_writer(actor: Actor) -> None:
     if not can_write_records(actor=actor):
         raise PermissionDenied("Your role can read sales records but not change them.")
@@ -46,6 +52,11 @@ def require_record_writer(actor: Actor) -> None:
 def require_catalogue_writer(actor: Actor) -> None:
     if not can_write_catalogue(actor=actor):
         raise PermissionDenied("Only admins and directors change pipelines, products and rates.")
+
+
+def require_rate_keeper(actor: Actor) -> None:
+    if not can_keep_rates(actor=actor):
+        raise PermissionDenied("Only admins, directors and finance set exchange rates.")
 
 
 def may_act_for(*, actor: Actor, member_id: int | None) -> bool:

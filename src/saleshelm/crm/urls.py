@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saleshelm.crm.views import activities, deals, orders, records
+from saleshelm.crm.views import activities, catalogue, deals, orders, records
 
 app_name = "crm"
 urlpatterns = [
@@ -11,6 +11,11 @@ urlpatterns = [
     path("sales/opportunities/<int:pk>/", deals.opportunity_detail, name="opportunity"),
     path("sales/opportunities/<int:pk>/edit/", deals.opportunity_edit, name="opportunity_edit"),
     path("sales/opportunities/<int:pk>/move/", deals.opportunity_move, name="opportunity_move"),
+    path(
+        "sales/opportunities/<int:pk>/splits/",
+        deals.opportunity_splits,
+        name="opportunity_splits",
+    ),
     path("sales/accounts/", records.account_list, name="accounts"),
     path("sales/accounts/new/", records.account_create, name="account_new"),
     path("sales/accounts/<int:pk>/", records.account_detail, name="account"),
@@ -25,6 +30,7 @@ urlpatterns = [
     path("sales/leads/<int:pk>/edit/", records.lead_edit, name="lead_edit"),
     path("sales/leads/<int:pk>/convert/", records.lead_convert, name="lead_convert"),
     path("sales/orders/", orders.order_list, name="orders"),
+    path("sales/orders/new/", orders.order_create, name="order_new"),
     path("sales/orders/<int:pk>/", orders.order_detail, name="order"),
     path("sales/orders/<int:pk>/cancel-line/", orders.order_line_cancel, name="order_line_cancel"),
     path("sales/orders/<int:pk>/return-line/", orders.order_line_return, name="order_line_return"),
@@ -35,4 +41,17 @@ urlpatterns = [
     path("sales/activities/", activities.activity_list, name="activities"),
     path("sales/activities/add/", activities.activity_quick_add, name="activity_add"),
     path("sales/activities/<int:pk>/", activities.activity_detail, name="activity"),
+    path("sales/price-lists/", catalogue.price_list_list, name="price_lists"),
+    path("sales/price-lists/new/", catalogue.price_list_create, name="price_list_new"),
+    path("sales/price-lists/<int:pk>/", catalogue.price_list_detail, name="price_list"),
+    path(
+        "sales/price-lists/<int:pk>/price/",
+        catalogue.price_list_set_price,
+        name="price_list_set_price",
+    ),
+    path("sales/pipelines/", catalogue.pipeline_list, name="pipelines"),
+    path("sales/pipelines/new/", catalogue.pipeline_create, name="pipeline_new"),
+    path("sales/pipelines/<int:pk>/", catalogue.pipeline_edit, name="pipeline_edit"),
+    path("sales/exchange-rates/", catalogue.rate_list, name="rates"),
+    path("sales/exchange-rates/add/", catalogue.rate_add, name="rate_add"),
 ]

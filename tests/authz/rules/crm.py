@@ -80,6 +80,21 @@ def _products(w):
     }
 
 
+def _price_lists(w):
+    from saleshelm.crm.models import PriceList
+
+    def price_list(org, name):
+        ProductFactory(organisation=org, sku=f"PL-{org.pk}")
+        return PriceList.objects.create(organisation=org, name=name, currency=org.currency)
+
+    return {
+        "own": price_list(w.org, "Distributors"),
+        "same_team": PriceList.objects.create(organisation=w.org, name="Export", currency="USD"),
+        "other_team": PriceList.objects.create(organisation=w.org, name="Retail", currency="USD"),
+        "other_org": price_list(w.other_org, "Beta prices"),
+    }
+
+
 def _proposal(o):
     return o.pipeline.stages.get(name="Proposal").pk
 
@@ -93,6 +108,7 @@ OBJECTS = {
     "activity": _per_owner(ActivityFactory),
     "pipeline": _pipelines,
     "product": _products,
+    "price_list": _price_lists,
 }
 
 _LINE = {"sku": "XS-400", "quantity": "2", "unit_price": "125.50"}
@@ -214,6 +230,20 @@ def _pk(o):
 
 
 _REDIRECT = (302,)
+RATE_KEEPERS = frozenset({"admin", "director", "finance"})
+
+
+def _stage_rows(rows, *, name, initial=False):
+    data = {
+        "name": name,
+        "stages-TOTAL_FORMS": str(len(rows)),
+        "stages-INITIAL_FORMS": str(len(rows) if initial else 0),
+    }
+    for i, row in enumerate(rows):
+        data.update({f"stages-{i}-{k}": v for k, v in row.items()})
+    return data
+
+
 _LISTS = [
     "crm:board",
     "crm:opportunities",
@@ -289,6 +319,108 @@ PAGE_RULES: list[Rule] = [
         payload=lambda w, o: {"type": "call", "subject": "Logged from a page"},
     ),
     Rule("crm:pipeline_setup", roles=STRUCTURE, method="POST", ok=_REDIRECT),
+    # Exchange rates: admins, directors and finance only (reading included).
+    Rule("crm:rates", roles=RATE_KEEPERS),
+    Rule(
+        "crm:rate_add",
+        roles=RATE_KEEPERS,
+        method="POST",
+        ok=_REDIRECT,
+        payload=lambda w, o: {"currency": "VND", "rate_date": "2026-05-01", "rate": "0.00004"},
+    ),
+    # Price lists: read by every member, shaped by admins and directors.
+    Rule("crm:price_lists", roles=ALL),
+    Rule("crm:price_list_new", roles=STRUCTURE),
+    Rule(
+        "crm:price_list_new",
+        roles=STRUCTURE,
+        method="POST",
+        ok=_REDIRECT,
+        payload=lambda w, o: {"name": f"List {next(_n)}", "currency": "USD"},
+    ),
+    Rule("crm:price_list", obj="price_list", scope=ORG, roles=ALL, kwargs=_pk),
+    Rule(
+        "crm:price_list_set_price",
+        obj="price_list",
+        scope=ORG,
+        roles=STRUCTURE,
+        kwargs=_pk,
+        method="POST",
+        ok=_REDIRECT,
+        payload=lambda w, o: {"sku": f"PL-{w.org.pk}", "unit_price": "42.50"},
+    ),
+    # Pipelines and their stages: admins and directors.
+    Rule("crm:pipelines", roles=STRUCTURE),
+    Rule("crm:pipeline_new", roles=STRUCTURE),
+    Rule(
+        "crm:pipeline_new",
+        roles=STRUCTURE,
+        method="POST",
+        ok=_REDIRECT,
+        payload=lambda w, o: _stage_rows(
+            [
+                {"name": "Open", "kind": "open"},
+                {"name": "Won", "kind": "won"},
+                {"name": "Lost", "kind": "lost"},
+            ],
+            name=f"Pipeline {next(_n)}",
+        ),
+    ),
+    Rule("crm:pipeline_edit", obj="pipeline", scope=ORG, roles=STRUCTURE, kwargs=_pk),
+    Rule(
+        "crm:pipeline_edit",
+        obj="pipeline",
+        scope=ORG,
+        roles=STRUCTURE,
+        kwargs=_pk,
+        method="POST",
+        ok=_REDIRECT,
+        payload=lambda w, o: _stage_rows(
+            [
+                {"id": s.pk, "name": f"{s.name} (renamed)", "kind": s.kind}
+                for s in o.stages.order_by("position")
+            ],
+            initial=True,
+            name=o.name,
+        ),
+    ),
+    # A deal's credit split, from its page: whoever may edit the deal.
+    Rule(
+        "crm:opportunity_splits",
+        obj="opportunity",
+        scope=RECORDS,
+        roles=WRITERS,
+        kwargs=_pk,
+        method="POST",
+        ok=_REDIRECT,
+        payload=lambda w, o: {
+            "version": o.version,
+            "splits-TOTAL_FORMS": "2",
+            "splits-INITIAL_FORMS": "0",
+            "splits-0-member": o.owner_id,
+            "splits-0-share": "60",
+            "splits-1-member": w.peer.pk if o.owner_id != w.peer.pk else w.rep.pk,
+            "splits-1-share": "40",
+        },
+    ),
+    # Booking an order with lines: record writers; a rep's order is their own.
+    Rule("crm:order_new", roles=WRITERS),
+    Rule(
+        "crm:order_new",
+        roles=WRITERS,
+        method="POST",
+        ok=_REDIRECT,
+        payload=lambda w, o: {
+            "order_date": dt.date.today().isoformat(),
+            "currency": "USD",
+            "owner": w.rep.pk,
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-sku": "XS-400",
+            "lines-0-quantity": "2",
+            "lines-0-unit_price": "125.50",
+        },
+    ),
 ]
 
 RULES = [*API_RULES, *PAGE_RULES]

@@ -48,6 +48,13 @@ class StageKind(models.TextChoices):
     LOST = "lost", _("Lost")
 
 
+class ForecastCategory(models.TextChoices):
+    PIPELINE = "pipeline", _("Pipeline")
+    BEST_CASE = "best_case", _("Best case")
+    COMMIT = "commit", _("Commit")
+    CLOSED = "closed", _("Closed")
+
+
 class Stage(OrgOwned):
     pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="stages")
     name = models.CharField(_("name"), max_length=120)
@@ -56,6 +63,15 @@ class Stage(OrgOwned):
     probability = models.DecimalField(_("probability"), **PROBABILITY, default=Decimal("0"))
     kind = models.CharField(
         _("kind"), max_length=8, choices=StageKind.choices, default=StageKind.OPEN
+    )
+    # The forecast category a deal takes on entering this stage; empty: from the probability
+    # (``services.default_forecast_category``). Won and lost stages are always "closed".
+    forecast_category = models.CharField(
+        _("forecast category"),
+        max_length=16,
+        blank=True,
+        default="",
+        choices=[c for c in ForecastCategory.choices if c[0] != ForecastCategory.CLOSED],
     )
 
     class Meta:
@@ -69,6 +85,10 @@ class Stage(OrgOwned):
             models.CheckConstraint(
                 condition=models.Q(kind__in=StageKind.values), name="crm_stage_kind_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(forecast_category__in=["", "pipeline", "best_case", "commit"]),
+                name="crm_stage_forecast_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -77,13 +97,6 @@ class Stage(OrgOwned):
     @property
     def is_closed(self) -> bool:
         return self.kind != StageKind.OPEN
-
-
-class ForecastCategory(models.TextChoices):
-    PIPELINE = "pipeline", _("Pipeline")
-    BEST_CASE = "best_case", _("Best case")
-    COMMIT = "commit", _("Commit")
-    CLOSED = "closed", _("Closed")
 
 
 class Opportunity(OrgOwned):

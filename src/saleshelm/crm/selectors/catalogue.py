@@ -3,7 +3,7 @@ every member of the organisation."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from saleshelm.core.errors import NotFound
 from saleshelm.crm.models import ExchangeRate, PriceList, PriceListItem, Product, ProductCategory
@@ -66,7 +66,27 @@ def access_category(*, actor: Actor, id: int) -> ProductCategory:
 
 
 def price_list_list(*, actor: Actor) -> QuerySet[PriceList]:
-    return PriceList.objects.filter(organisation_id=actor.organisation_id)
+    return PriceList.objects.filter(organisation_id=actor.organisation_id).annotate(
+        item_count=Count("items")
+    )
+
+
+def access_price_list(*, actor: Actor, id: int) -> PriceList:
+    obj = price_list_list(actor=actor).filter(pk=id).first()
+    if obj is None:
+        raise NotFound("Price list")
+    return obj
+
+
+def price_list_items(*, actor: Actor, price_list: PriceList) -> QuerySet[PriceListItem]:
+    """The entries of a price list with their product (and its list price), by SKU."""
+    return (
+        PriceListItem.objects.filter(
+            organisation_id=actor.organisation_id, price_list_id=price_list.pk
+        )
+        .select_related("product__category")
+        .order_by("product__sku", "pk")
+    )
 
 
 def exchange_rate_list(*, actor: Actor, currency: str | None = None) -> QuerySet[ExchangeRate]:

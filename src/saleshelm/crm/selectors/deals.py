@@ -11,7 +11,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from saleshelm.core.errors import ApplicationError, NotFound
-from saleshelm.crm.models import Opportunity, Pipeline, Stage, StageChange, StageKind
+from saleshelm.crm.models import (
+    Opportunity,
+    OpportunitySplit,
+    Pipeline,
+    Stage,
+    StageChange,
+    StageKind,
+)
 from saleshelm.crm.selectors import scope
 from saleshelm.crm.selectors.common import apply_sort, search_q
 from saleshelm.tenancy.actors import Actor
@@ -43,6 +50,13 @@ def access_pipeline(*, actor: Actor, id: int) -> Pipeline:
 
 def default_pipeline(*, actor: Actor) -> Pipeline | None:
     return pipeline_list(actor=actor).order_by("-is_default", "pk").first()
+
+
+def opportunity_splits(*, opportunity: Opportunity) -> QuerySet[OpportunitySplit]:
+    """The credit split of a deal the caller already accessed (largest share first)."""
+    return OpportunitySplit.objects.filter(
+        organisation_id=opportunity.organisation_id, opportunity_id=opportunity.pk
+    ).select_related("member__user")
 
 
 def access_stage(*, actor: Actor, id: int) -> Stage:

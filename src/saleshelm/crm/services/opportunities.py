@@ -52,9 +52,11 @@ AUDITED = ("owner", "amount", "currency", "amount_reporting", "close_date", "for
 
 def default_forecast_category(stage: Stage) -> str:
     """The category a deal takes when it enters a stage (Salesforce-like): closed once won or
-    lost; otherwise by the stage's probability."""
+    lost; otherwise the stage's own default, or else by the stage's probability."""
     if stage.kind != StageKind.OPEN:
         return ForecastCategory.CLOSED
+    if stage.forecast_category:
+        return stage.forecast_category
     if stage.probability >= Decimal("0.7"):
         return ForecastCategory.COMMIT
     if stage.probability >= Decimal("0.4"):

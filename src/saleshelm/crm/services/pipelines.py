@@ -8,13 +8,23 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from saleshelm.core.errors import ApplicationError, Conflict
-from saleshelm.crm.models import Opportunity, Pipeline, Stage, StageChange, StageKind
+from saleshelm.crm.models import (
+    ForecastCategory,
+    Opportunity,
+    Pipeline,
+    Stage,
+    StageChange,
+    StageKind,
+)
 from saleshelm.crm.permissions import require_catalogue_writer, require_record_writer
 from saleshelm.crm.services.common import check_fraction, require_text
 from saleshelm.tenancy.actors import Actor
 from saleshelm.tenancy.services import audit_record
 
 DEFAULT_PIPELINE_NAME = "Sales pipeline"
+OPEN_FORECASTS = frozenset(
+    {ForecastCategory.PIPELINE, ForecastCategory.BEST_CASE, ForecastCategory.COMMIT}
+)
 # name, default probability, kind — a B2B cycle most sales leaders recognise.
 DEFAULT_STAGES: list[tuple[str, Decimal, str]] = [
     ("Qualification", Decimal("0.10"), StageKind.OPEN),
@@ -50,12 +60,21 @@ def _stage_specs(stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 kind, Decimal(0)
             )
         check_fraction(probability, "stages.probability")
+        forecast = raw.get("forecast_category") or ""
+        if forecast and (kind != StageKind.OPEN or forecast not in OPEN_FORECASTS):
+            raise ApplicationError(
+                f"stage {name!r}: forecast category {forecast!r} is not pipeline, best_case or "
+                "commit (won and lost stages are always closed)",
+                field="stages.forecast_category",
+                code="invalid_choice",
+            )
         specs.append(
             {
                 "id": raw.get("id"),
                 "name": name,
                 "probability": probability,
                 "kind": kind,
+                "forecast_category": forecast,
                 "position": i,
             }
         )
@@ -145,6 +164,7 @@ def pipeline_create(
             position=s["position"],
             probability=s["probability"],
             kind=s["kind"],
+            forecast_category=s["forecast_category"],
         )
         for s in specs
     )
@@ -218,6 +238,7 @@ def pipeline_update(
             stage.position = spec["position"]
             stage.probability = spec["probability"]
             stage.kind = spec["kind"]
+            stage.forecast_category = spec["forecast_category"]
             stage.save()
         for pk in set(current) - kept:
             in_use = (

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from saleshelm.core.errors import ApplicationError
 from saleshelm.crm.models import ExchangeRate
-from saleshelm.crm.permissions import require_catalogue_writer
+from saleshelm.crm.permissions import require_rate_keeper
 from saleshelm.crm.services.common import FOUR_PLACES, clean_currency
 from saleshelm.tenancy.actors import Actor
 from saleshelm.tenancy.models import Organisation
@@ -98,8 +98,8 @@ class RateBook:
 def exchange_rate_set(
     *, actor: Actor, currency: str, rate_date: dt.date, rate: Decimal
 ) -> ExchangeRate:
-    """Create or correct the rate of one currency on one day (admins and directors)."""
-    require_catalogue_writer(actor)
+    """Create or correct the rate of one currency on one day (admins, directors, finance)."""
+    require_rate_keeper(actor)
     currency = clean_currency(currency, default="")
     org = Organisation.objects.get(pk=actor.organisation_id)
     if currency == org.currency:

@@ -65,3 +65,27 @@ def quantity(value) -> str:
     if q == q.to_integral():
         q = q.quantize(Decimal(1))
     return number_format(q, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def rate(value) -> str:
+    """An exchange rate with all its significant places: ``0.0000400000`` -> ``0.00004``."""
+    if value is None or value == "":
+        return "—"
+    r = Decimal(value).normalize()
+    if r == r.to_integral():
+        r = r.quantize(Decimal(1))
+    return number_format(r, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def inverse_rate(value) -> str:
+    """How many units of the currency one unit of the reporting currency buys: ``0.00004`` ->
+    ``25,000``; readable for weak currencies whose rate has many zeros."""
+    if not value:
+        return "—"
+    inverse = Decimal(1) / Decimal(value)
+    places = 2 if abs(inverse) >= 100 else 4
+    return number_format(
+        inverse.quantize(Decimal(1).scaleb(-places)), places, use_l10n=True, force_grouping=True
+    )

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 from saleshelm.core.errors import ApplicationError, Conflict, NotFound
 from saleshelm.crm import selectors, services
 from saleshelm.crm.forms import ActivityForm, MoveForm, OpportunityFilterForm, OpportunityForm
-from saleshelm.crm.models import OpportunitySplit, StageKind
+from saleshelm.crm.forms.deals import SplitFormSet, split_initial
+from saleshelm.crm.models import StageKind
 from saleshelm.crm.permissions import ALL_RECORDS_WRITERS, can_edit_record, can_write_records
 from saleshelm.crm.views.common import (
     filters_kwargs,
@@ -96,22 +97,24 @@ def opportunity_create(request):
     )
 
 
-@member_required
-def opportunity_detail(request, pk: int):
+def _opportunity_page(request, opp, splits_form=None):
     actor = request.membership
-    opp = selectors.access_opportunity(actor=actor, id=pk)
     stages = list(opp.pipeline.stages.order_by("position", "pk"))
-    splits = OpportunitySplit.objects.filter(opportunity=opp).select_related("member__user")
+    splits = list(selectors.opportunity_splits(opportunity=opp))
+    can_edit = can_edit_record(actor=actor, owner_id=opp.owner_id)
+    if splits_form is None and can_edit:
+        splits_form = SplitFormSet(prefix="splits", actor=actor, initial=split_initial(splits))
     return render(
         request,
         "crm/opportunity.html",
         {
             "opp": opp,
             "stages": stages,
-            "can_edit": can_edit_record(actor=actor, owner_id=opp.owner_id),
+            "can_edit": can_edit,
             "can_write": can_write_records(actor=actor),
             "history": list(selectors.stage_history(opportunity=opp)),
-            "splits": list(splits),
+            "splits": splits,
+            "splits_form": splits_form,
             "activities": list(selectors.activity_list(actor=actor, opportunity_id=opp.pk)[:20]),
             "qa_id": secrets.token_hex(3),
             "activity_form": ActivityForm(
@@ -121,6 +124,48 @@ def opportunity_detail(request, pk: int):
             "reporting_currency": actor.organisation.currency,
         },
     )
+
+
+@member_required
+def opportunity_detail(request, pk: int):
+    opp = selectors.access_opportunity(actor=request.membership, id=pk)
+    return _opportunity_page(request, opp)
+
+
+@require_POST
+@member_required
+def opportunity_splits(request, pk: int):
+    """Replace the deal's credit split from the form on its page (shares total 100 %)."""
+    actor = request.membership
+    opp = selectors.access_opportunity(actor=actor, id=pk)
+    require_edit_page(request, opp)
+    form = SplitFormSet(request.POST, prefix="splits", actor=actor)
+    version = request.POST.get("version", "")
+    if form.is_valid():
+        try:
+            services.opportunity_set_splits(
+                actor=actor,
+                opportunity=opp,
+                splits=form.splits(),
+                version=int(version) if version.isdigit() else None,
+            )
+        except ApplicationError as exc:
+            if exc.code != "version_conflict":
+                form.add_application_error(exc)
+                return _opportunity_page(request, opp, splits_form=form)
+            messages.error(
+                request,
+                _(
+                    "“%(name)s” was changed by someone else meanwhile; this is its latest "
+                    "state. Enter the split again if you still want to."
+                )
+                % {"name": opp.name},
+            )
+            return redirect("crm:opportunity", pk=opp.pk)
+        else:
+            messages.success(request, _("Credit split saved."))
+            return redirect("crm:opportunity", pk=opp.pk)
+    return _opportunity_page(request, opp, splits_form=form)
 
 
 @member_required

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,8 +17,15 @@ from saleshelm.crm.forms import (
     ProductFilterForm,
     ProductForm,
 )
-from saleshelm.crm.permissions import can_edit_record, can_write_catalogue
-from saleshelm.crm.views.common import filters_kwargs, list_page, paginate, require_edit_page
+from saleshelm.crm.forms.deals import OrderForm, OrderLineFormSet
+from saleshelm.crm.permissions import can_edit_record, can_write_catalogue, can_write_records
+from saleshelm.crm.views.common import (
+    filters_kwargs,
+    list_page,
+    paginate,
+    require_edit_page,
+    require_writer_page,
+)
 from saleshelm.web.access import deny, member_required
 
 
@@ -45,7 +53,46 @@ def order_list(request):
         template="crm/orders.html",
         partial="crm/_order_results.html",
         target="results",
-        context={"filters": form, "page_obj": page},
+        context={"filters": form, "page_obj": page, "can_create": can_write_records(actor=actor)},
+    )
+
+
+@member_required
+def order_create(request):
+    """Book an order with its lines; the service prices lines from the catalogue by SKU when no
+    price is given, and nothing is written unless every line is right."""
+    require_writer_page(request)
+    actor = request.membership
+    initial = {"order_date": timezone.localdate()}
+    if (account_id := request.GET.get("account", "")).isdigit():
+        initial["account"] = int(account_id)
+    form = OrderForm(request.POST or None, actor=actor, initial=initial)
+    lines = OrderLineFormSet(request.POST or None, prefix="lines")
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            order = services.order_create(
+                actor=actor,
+                order_date=data["order_date"],
+                owner=data.get("owner"),
+                account=data["account"],
+                currency=data["currency"],
+                external_id=data["external_id"] or None,
+                lines=lines.lines(),
+            )
+        except ApplicationError as exc:
+            if not lines.add_application_error(exc):
+                form.add_application_error(exc)
+        else:
+            messages.success(request, _("Order %(id)s booked.") % {"id": order.external_id})
+            return redirect("crm:order", pk=order.pk)
+    products = selectors.product_list(actor=actor, is_active=True).values_list(
+        "sku", "name", "unit_price", "currency"
+    )
+    return render(
+        request,
+        "crm/order_form.html",
+        {"form": form, "lines": lines, "products": list(products[:500])},
     )
 
 
