@@ -5,6 +5,26 @@ from django.utils.translation import gettext_lazy as _
 from saleshelm.web.navigation import register
 
 LEADS = {"admin", "director", "manager", "finance", "viewer"}
+PAY = {"admin", "director", "manager", "finance", "rep"}
+
+register(
+    key="motivation.pay",
+    section="motivation",
+    label=_("Pay statements"),
+    url_name="motivation:pay",
+    roles=PAY,
+    order=5,
+    active_for=("motivation:statement",),
+)
+register(
+    key="motivation.plans",
+    section="motivation",
+    label=_("Commission plans"),
+    url_name="motivation:plans",
+    roles=PAY,
+    order=6,
+    active_for=("motivation:plan_create", "motivation:plan_edit"),
+)
 
 register(
     key="motivation.kudos",

@@ -1,11 +1,23 @@
-"""Pages of motivation beyond pay: kudos, badges, contests, commitments, pulse (SPEC §7)."""
+"""Pages of motivation (SPEC §7): pay (statements, plans, deal-time feedback), kudos, badges,
+contests, commitments and pulse."""
 
 from django.urls import path
 
+from saleshelm.incentives import views as pay
 from saleshelm.incentives import views_motivation as v
 
 app_name = "motivation"
 urlpatterns = [
+    path("motivation/pay/", pay.pay, name="pay"),
+    path("motivation/pay/statements/<int:pk>/", pay.statement, name="statement"),
+    path("motivation/pay/plans/", pay.plans, name="plans"),
+    path("motivation/pay/plans/new/", pay.plan_create, name="plan_create"),
+    path("motivation/pay/plans/<int:pk>/", pay.plan_edit, name="plan_edit"),
+    path(
+        "motivation/pay/opportunities/<int:pk>/earnings/",
+        pay.deal_earnings,
+        name="deal_earnings",
+    ),
     path("motivation/kudos/", v.kudos, name="kudos"),
     path("motivation/kudos/give/", v.kudos_give, name="kudos_give"),
     path("motivation/kudos/<int:pk>/withdraw/", v.kudos_withdraw, name="kudos_withdraw"),

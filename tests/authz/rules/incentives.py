@@ -9,6 +9,7 @@ from tests.authz.framework import ADMIN, ORG, RECORDS, Rule
 from tests.incentives.factories import close, import_plan, order, plan_data, run, statement
 
 PAY = frozenset({"admin", "director", "finance", "manager", "rep"})
+REDIRECT = (302,)
 WRITERS = frozenset({"admin", "finance"})
 RUN_VIEW = frozenset({"admin", "director", "finance"})
 
@@ -77,6 +78,30 @@ def _runs(stage):
 
 
 _n = iter(range(10**9))
+
+
+def _plan_form(w, name: str) -> dict:
+    """The plan form's fields (web): a plan on targets, 3 tiers, the rep on it."""
+    return {
+        "name": name,
+        "currency": w.org.currency,
+        "measure": "quarter",
+        "pay": "month",
+        "effective_from": "2026-07-01",
+        "clawback_days": "90",
+        "members": [str(w.rep.pk)],
+        "component": "Revenue",
+        "basis": "revenue",
+        "tiers_on": "attainment",
+        "quota_kind": "target",
+        "mode": "marginal",
+        "applies_to": "period",
+        "tier-0-from": "0",
+        "tier-0-rate": "0.04",
+        "tier-1-from": "1",
+        "tier-1-rate": "0.06",
+    }
+
 
 OBJECTS = {
     "commission_plan": _plans,
@@ -159,5 +184,49 @@ RULES = [
         scope=RECORDS,
         roles=WRITERS,
         payload=lambda w, o: {"action": "reject", "reason": "Booked by the peer"},
+    ),
+    # Pages (web): statements, plans, the plan form, the deal-time fragment.
+    Rule("motivation:pay", roles=PAY),
+    Rule(
+        "motivation:statement",
+        obj="commission_statement",
+        scope=RECORDS,
+        roles=PAY,
+        kwargs=lambda o: {"pk": o.pk},
+    ),
+    Rule("motivation:plans", roles=PAY),
+    Rule("motivation:plan_create", roles=WRITERS),
+    Rule(
+        "motivation:plan_create",
+        roles=WRITERS,
+        method="POST",
+        ok=REDIRECT,
+        payload=lambda w, o: _plan_form(w, f"Form plan {next(_n)}"),
+    ),
+    Rule(
+        "motivation:plan_edit",
+        obj="commission_plan",
+        scope=RECORDS,
+        roles=WRITERS,
+        kwargs=lambda o: {"pk": o.pk},
+    ),
+    Rule(
+        "motivation:plan_edit",
+        obj="commission_plan",
+        scope=RECORDS,
+        roles=WRITERS,
+        method="POST",
+        ok=REDIRECT,
+        kwargs=lambda o: {"pk": o.pk},
+        payload=lambda w, o: _plan_form(w, o.name),
+        notes="saving adds the plan's next version",
+    ),
+    Rule(
+        "motivation:deal_earnings",
+        obj="opportunity",
+        scope=RECORDS,
+        roles=PAY,
+        kwargs=lambda o: {"pk": o.pk},
+        notes="the fragment the crm opportunity page includes",
     ),
 ]

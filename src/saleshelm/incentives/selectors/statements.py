@@ -63,6 +63,14 @@ def latest_period(*, actor: Actor) -> str | None:
     return qs.order_by("-period_end", "period").values_list("period", flat=True).first()
 
 
+def visible_periods(*, actor: Actor, limit: int = 24) -> list[str]:
+    """The latest pay periods with a statement the actor may see, newest first."""
+    require_pay_viewer(actor)
+    qs = _scoped(Statement.objects.filter(organisation_id=actor.organisation_id), actor)
+    rows = qs.order_by("-period_end", "period").values_list("period", flat=True).distinct()
+    return list(dict.fromkeys(rows[: limit * 4]))[:limit]
+
+
 def access_statement(*, actor: Actor, id: int) -> Statement:
     base = Statement.objects.filter(organisation_id=actor.organisation_id, pk=id)
     if not base.exists():

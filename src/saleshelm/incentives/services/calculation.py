@@ -303,14 +303,23 @@ class SourceLine:
     splits: list[tuple[int, Decimal]] = field(default_factory=list)
 
 
-def load_lines(organisation_id: int, order_ranges, status_ranges) -> list[SourceLine]:
+def load_lines(
+    organisation_id: int, order_ranges, status_ranges, *, member_id: int | None = None
+) -> list[SourceLine]:
     """Every order line booked in the ranges, or cancelled/returned in the status ranges,
-    joined with its splits: one query."""
+    joined with its splits: one query. With ``member_id``, only the lines credited to that
+    member (owned without splits, or split to them), with all their splits."""
     match = Q(pk__in=[])
     for start, end in _merge(order_ranges):
         match |= Q(order_date__gte=start, order_date__lte=end)
     for start, end in _merge(status_ranges):
         match |= Q(status_date__gte=start, status_date__lte=end, status__in=CANCELLING)
+    if member_id is not None:
+        match &= Q(owner_id=member_id) | Q(
+            pk__in=OrderLineSplit.objects.filter(
+                organisation_id=organisation_id, member_id=member_id
+            ).values("line_id")
+        )
     # Decimals travel as text and are read with Decimal(): exact on SQLite (which keeps them
     # as REAL) and PostgreSQL alike, and much cheaper than the ORM's per-value converters.
     texts = {name: Cast(name, TextField()) for name in DECIMAL_LINE_FIELDS}
