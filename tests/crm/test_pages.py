@@ -283,3 +283,79 @@ def test_staff_see_sales_records_in_the_admin_read_only(world, book, client):
     r = client.get(f"/admin/crm/order/{book['order'].pk}/change/")
     assert r.status_code == 200 and b"SO-7781" in r.content
     assert client.get("/admin/crm/order/add/").status_code == 403
+
+
+# --- create and edit pages of accounts, contacts and leads (one mechanism) --------------------
+
+
+@pytest.mark.parametrize(
+    "kind, data, check",
+    [
+        ("account", {"name": "Renamed Logistics", "industry": "Ports"}, "industry"),
+        ("contact", {"name": "Đỗ Thu Hà", "title": "CFO"}, "title"),
+        ("lead", {"name": "Vũ Quang Huy", "status": "contacted"}, "status"),
+    ],
+)
+def test_editing_a_record_from_its_page_goes_through_its_service(
+    world, book, web_client, kind, data, check
+):
+    record = book[kind]
+    url = reverse(f"crm:{kind}_edit", kwargs={"pk": record.pk})
+    client = web_client(world.rep)
+    page = client.get(url).content.decode()
+    assert f'value="{record.name}"' in page and "Save" in page
+    r = client.post(url, data)
+    assert r.status_code == 302 and r["Location"] == reverse(
+        f"crm:{kind}", kwargs={"pk": record.pk}
+    )
+    record.refresh_from_db()
+    assert getattr(record, check) == data[check] and record.owner == world.rep
+
+
+@pytest.mark.parametrize("kind", ["account", "contact", "lead"])
+def test_a_record_form_with_bad_input_shows_errors_and_changes_nothing(
+    world, book, web_client, kind
+):
+    record = book[kind]
+    model = type(record)
+    count = model.objects.count()
+    client = web_client(world.manager)
+    r = client.post(reverse(f"crm:{kind}_new"), {"name": "   "})
+    assert r.status_code == 200 and 'class="field-error"' in r.content.decode()
+    r = client.post(reverse(f"crm:{kind}_edit", kwargs={"pk": record.pk}), {"name": ""})
+    assert r.status_code == 200 and 'class="field-error"' in r.content.decode()
+    record.refresh_from_db()
+    assert model.objects.count() == count and record.name == book[kind].name
+
+
+def test_a_manager_gives_a_new_record_to_a_team_member_but_not_to_another_team(world, web_client):
+    client = web_client(world.manager)
+    r = client.post(
+        reverse("crm:lead_new"), {"name": "Phan Minh", "status": "new", "owner": world.peer.pk}
+    )
+    assert r.status_code == 302
+    from saleshelm.crm.models import Lead
+
+    assert Lead.objects.get(name="Phan Minh").owner == world.peer
+    r = client.post(
+        reverse("crm:lead_new"), {"name": "Trần Bảo", "status": "new", "owner": world.other_rep.pk}
+    )
+    assert r.status_code == 200 and not Lead.objects.filter(name="Trần Bảo").exists()
+
+
+def test_a_contact_started_from_an_account_page_is_linked_to_it(world, book, web_client):
+    client = web_client(world.rep)
+    url = reverse("crm:contact_new") + f"?account={book['account'].pk}"
+    assert f'value="{book["account"].pk}" selected' in client.get(url).content.decode()
+    r = client.post(url, {"name": "Lê Thị Mai", "account": book["account"].pk})
+    assert r.status_code == 302
+    from saleshelm.crm.models import Contact
+
+    assert Contact.objects.get(name="Lê Thị Mai").account == book["account"]
+
+
+def test_a_rep_cannot_open_the_edit_page_of_a_record_of_another_team(world, book, web_client):
+    r = web_client(world.rep).get(
+        reverse("crm:account_edit", kwargs={"pk": book["other_account"].pk})
+    )
+    assert r.status_code == 404

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from saleshelm.core.errors import ApplicationError
 from saleshelm.crm import selectors, services
@@ -24,19 +25,16 @@ from saleshelm.crm.forms import (
 from saleshelm.crm.models import LeadStatus
 from saleshelm.crm.permissions import can_edit_record, can_write_records
 from saleshelm.crm.views.common import (
+    RecordForm,
     filters_kwargs,
     list_page,
     paginate,
+    record_form_page,
     require_edit_page,
-    require_writer_page,
 )
 from saleshelm.web.access import member_required
 
 RECENT = 10
-
-
-def _owner_from(form, actor):
-    return form.cleaned_data.get("owner") if "owner" in form.fields else None
 
 
 # --- accounts -------------------------------------------------------------------------------
@@ -69,30 +67,23 @@ def account_list(request):
     )
 
 
+ACCOUNT = RecordForm(
+    form=AccountForm,
+    create=services.account_create,
+    update=services.account_update,
+    kind="account",
+    list_url="crm:accounts",
+    section=gettext_lazy("Accounts"),
+    new_title=gettext_lazy("New account"),
+    created=gettext_lazy("Account “%(name)s” created."),
+    saved=gettext_lazy("Account saved."),
+    fields=("name", "industry", "employees", "region", "country", "website"),
+)
+
+
 @member_required
 def account_create(request):
-    require_writer_page(request)
-    actor = request.membership
-    form = AccountForm(request.POST or None, actor=actor)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "owner"}
-        try:
-            account = services.account_create(actor=actor, owner=_owner_from(form, actor), **data)
-        except ApplicationError as exc:
-            form.add_application_error(exc)
-        else:
-            messages.success(request, _("Account “%(name)s” created.") % {"name": account.name})
-            return redirect("crm:account", pk=account.pk)
-    return render(
-        request,
-        "crm/record_form.html",
-        {
-            "form": form,
-            "title": _("New account"),
-            "back": ("crm:accounts", None),
-            "section": _("Accounts"),
-        },
-    )
+    return record_form_page(request, ACCOUNT)
 
 
 @member_required
@@ -118,37 +109,8 @@ def account_detail(request, pk: int):
 
 @member_required
 def account_edit(request, pk: int):
-    actor = request.membership
-    account = selectors.access_account(actor=actor, id=pk)
-    require_edit_page(request, account)
-    initial = {
-        f: getattr(account, f)
-        for f in ("name", "industry", "employees", "region", "country", "website")
-    }
-    initial["owner"] = account.owner_id
-    form = AccountForm(request.POST or None, actor=actor, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        changes = dict(form.cleaned_data)
-        if "owner" not in form.fields:
-            changes.pop("owner", None)
-        try:
-            services.account_update(actor=actor, account=account, **changes)
-        except ApplicationError as exc:
-            form.add_application_error(exc)
-        else:
-            messages.success(request, _("Account saved."))
-            return redirect("crm:account", pk=account.pk)
-    return render(
-        request,
-        "crm/record_form.html",
-        {
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": account.name},
-            "back": ("crm:account", account.pk),
-            "section": _("Accounts"),
-            "record": account,
-        },
-    )
+    account = selectors.access_account(actor=request.membership, id=pk)
+    return record_form_page(request, ACCOUNT, account)
 
 
 # --- contacts -------------------------------------------------------------------------------
@@ -171,33 +133,30 @@ def contact_list(request):
     )
 
 
+def _contact_new_initial(request) -> dict:
+    account_id = request.GET.get("account", "")
+    return {"account": int(account_id)} if account_id.isdigit() else {}
+
+
+CONTACT = RecordForm(
+    form=ContactForm,
+    create=services.contact_create,
+    update=services.contact_update,
+    kind="contact",
+    list_url="crm:contacts",
+    section=gettext_lazy("Contacts"),
+    new_title=gettext_lazy("New contact"),
+    created=gettext_lazy("Contact “%(name)s” created."),
+    saved=gettext_lazy("Contact saved."),
+    fields=("name", "title", "email", "phone"),
+    new_initial=_contact_new_initial,
+    edit_initial=lambda contact: {"account": contact.account},
+)
+
+
 @member_required
 def contact_create(request):
-    require_writer_page(request)
-    actor = request.membership
-    initial = {}
-    if (account_id := request.GET.get("account", "")).isdigit():
-        initial["account"] = int(account_id)
-    form = ContactForm(request.POST or None, actor=actor, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "owner"}
-        try:
-            contact = services.contact_create(actor=actor, owner=_owner_from(form, actor), **data)
-        except ApplicationError as exc:
-            form.add_application_error(exc)
-        else:
-            messages.success(request, _("Contact “%(name)s” created.") % {"name": contact.name})
-            return redirect("crm:contact", pk=contact.pk)
-    return render(
-        request,
-        "crm/record_form.html",
-        {
-            "form": form,
-            "title": _("New contact"),
-            "back": ("crm:contacts", None),
-            "section": _("Contacts"),
-        },
-    )
+    return record_form_page(request, CONTACT)
 
 
 @member_required
@@ -223,34 +182,8 @@ def contact_detail(request, pk: int):
 
 @member_required
 def contact_edit(request, pk: int):
-    actor = request.membership
-    contact = selectors.access_contact(actor=actor, id=pk)
-    require_edit_page(request, contact)
-    initial = {f: getattr(contact, f) for f in ("name", "title", "email", "phone")}
-    initial.update(owner=contact.owner_id, account=contact.account)
-    form = ContactForm(request.POST or None, actor=actor, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        changes = dict(form.cleaned_data)
-        if "owner" not in form.fields:
-            changes.pop("owner", None)
-        try:
-            services.contact_update(actor=actor, contact=contact, **changes)
-        except ApplicationError as exc:
-            form.add_application_error(exc)
-        else:
-            messages.success(request, _("Contact saved."))
-            return redirect("crm:contact", pk=contact.pk)
-    return render(
-        request,
-        "crm/record_form.html",
-        {
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": contact.name},
-            "back": ("crm:contact", contact.pk),
-            "section": _("Contacts"),
-            "record": contact,
-        },
-    )
+    contact = selectors.access_contact(actor=request.membership, id=pk)
+    return record_form_page(request, CONTACT, contact)
 
 
 # --- leads ----------------------------------------------------------------------------------
@@ -276,25 +209,24 @@ def lead_list(request):
     )
 
 
+LEAD = RecordForm(
+    form=LeadForm,
+    create=services.lead_create,
+    update=services.lead_update,
+    kind="lead",
+    list_url="crm:leads",
+    section=gettext_lazy("Leads"),
+    new_title=gettext_lazy("New lead"),
+    created=gettext_lazy("Lead “%(name)s” created."),
+    saved=gettext_lazy("Lead saved."),
+    fields=("name", "company", "email", "phone", "source", "status"),
+    new_initial=lambda request: {"status": LeadStatus.NEW},
+)
+
+
 @member_required
 def lead_create(request):
-    require_writer_page(request)
-    actor = request.membership
-    form = LeadForm(request.POST or None, actor=actor, initial={"status": LeadStatus.NEW})
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "owner"}
-        try:
-            lead = services.lead_create(actor=actor, owner=_owner_from(form, actor), **data)
-        except ApplicationError as exc:
-            form.add_application_error(exc)
-        else:
-            messages.success(request, _("Lead “%(name)s” created.") % {"name": lead.name})
-            return redirect("crm:lead", pk=lead.pk)
-    return render(
-        request,
-        "crm/record_form.html",
-        {"form": form, "title": _("New lead"), "back": ("crm:leads", None), "section": _("Leads")},
-    )
+    return record_form_page(request, LEAD)
 
 
 @member_required
@@ -316,36 +248,8 @@ def lead_detail(request, pk: int):
 
 @member_required
 def lead_edit(request, pk: int):
-    actor = request.membership
-    lead = selectors.access_lead(actor=actor, id=pk)
-    require_edit_page(request, lead)
-    initial = {
-        f: getattr(lead, f) for f in ("name", "company", "email", "phone", "source", "status")
-    }
-    initial["owner"] = lead.owner_id
-    form = LeadForm(request.POST or None, actor=actor, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        changes = dict(form.cleaned_data)
-        if "owner" not in form.fields:
-            changes.pop("owner", None)
-        try:
-            services.lead_update(actor=actor, lead=lead, **changes)
-        except ApplicationError as exc:
-            form.add_application_error(exc)
-        else:
-            messages.success(request, _("Lead saved."))
-            return redirect("crm:lead", pk=lead.pk)
-    return render(
-        request,
-        "crm/record_form.html",
-        {
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": lead.name},
-            "back": ("crm:lead", lead.pk),
-            "section": _("Leads"),
-            "record": lead,
-        },
-    )
+    lead = selectors.access_lead(actor=request.membership, id=pk)
+    return record_form_page(request, LEAD, lead)
 
 
 @member_required
