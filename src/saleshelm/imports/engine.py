@@ -10,8 +10,9 @@ opening a write transaction.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -149,8 +150,17 @@ def build_plan(kind: Kind, table: Table, fmt: str, mapping: dict[str, str] | Non
     return plan
 
 
+MEMO_LIMIT = 50_000  # distinct cell texts remembered per column
+
+
 def _rows(kind: Kind, table: Table, plan: Plan, ctx: ImportContext):
-    """Parse every cell of every row; yields Rows (with ``bad`` set when a cell was wrong)."""
+    """Parse every cell of every row; yields batches of Rows (``bad`` set when a cell was wrong).
+
+    Each batch first goes through ``_fast_batch``, which parses column by column and
+    remembers the value of each distinct cell text (a file of order lines repeats its
+    prices, dates, owners and SKUs on every line). At the first sign of a problem in the
+    batch (a bad or missing cell, a row too wide) the batch is parsed again row by row by
+    ``parse_row``, which finds and reports every error in the order a person reads them."""
     ncols = len(kind.columns)
     simple, converted = [], []
     for source in plan.sources:
@@ -176,9 +186,8 @@ def _rows(kind: Kind, table: Table, plan: Plan, ctx: ImportContext):
     skip = plan.skip_row
     required_reason = _("required")
     too_wide = _("this row has more cells than the header has columns")
-    for number, cells in table.rows:
-        if skip is not None and skip(cells):
-            continue
+
+    def parse_row(number: int, cells: list[str]) -> Row:
         values: list[Any] = [None] * ncols
         row = Row(number, values)
         failed: set[int] | None = None
@@ -219,30 +228,99 @@ def _rows(kind: Kind, table: Table, plan: Plan, ctx: ImportContext):
                 ctx.error(row, name, "", _("required (or give %(alt)s)") % {"alt": others})
         if len(cells) > width and any(c.strip() for c in cells[width:]):
             ctx.error(row, "-", "", too_wide)
-        yield row
+        return row
+
+    # Column by column: (where the text comes from, where the value goes, parser, memo).
+    fast_columns = [
+        ((first,), None, at, parse, required, _memo(kind.columns[at]))
+        for first, at, parse, _label, required in simple
+    ] + [
+        (indexes, convert, at, parse, required, _memo(kind.columns[at]))
+        for indexes, at, parse, _label, required, convert in converted
+    ]
+    absent = [i for i in range(ncols) if i not in {c[2] for c in fast_columns}]
+    all_none = [(None,) * len(group) for group in groups]
+
+    def fast_batch(chunk: list[tuple[int, list[str]]]) -> list[Row] | None:
+        """The batch's Rows, or None when some row needs ``parse_row`` (it has an error)."""
+        n = len(chunk)
+        numbers = [number for number, _cells in chunk]
+        rows = [cells for _number, cells in chunk]
+        if max(map(len, rows)) > width:
+            return None
+        texts = list(zip(*rows, strict=True)) if rows else []
+        out: list[Any] = [None] * ncols
+        for i in absent:
+            out[i] = [None] * n
+        for indexes, convert, at, parse, required, memo in fast_columns:
+            column: Sequence[Any]
+            if convert is None:
+                column = texts[indexes[0]]
+            else:
+                try:
+                    column = list(map(convert, *[texts[j] for j in indexes]))
+                except CellError:
+                    return None
+            if memo is None:  # values that must not be shared between rows
+                try:
+                    parsed = [parse(raw) if raw else None for raw in column]
+                except CellError:
+                    return None
+            else:
+                get = memo.__getitem__
+                try:
+                    parsed = list(map(get, column))
+                except KeyError:
+                    if len(memo) > MEMO_LIMIT:
+                        memo.clear()
+                        memo[""] = memo[None] = None
+                    for raw in set(column).difference(memo):
+                        try:
+                            memo[raw] = parse(raw)
+                        except CellError:
+                            return None
+                    parsed = list(map(get, column))
+            if required and None in parsed:
+                return None
+            out[at] = parsed
+        for group, nothing in zip(groups, all_none, strict=True):
+            if nothing in zip(*[out[i] for i in group], strict=True):
+                return None
+        return list(map(Row, numbers, map(list, zip(*out, strict=True))))
+
+    size = kind.batch_size
+    waiting = iter(table.rows)
+    while True:
+        chunk = list(itertools.islice(waiting, size))
+        if not chunk:
+            return
+        if skip is not None:
+            chunk = [(number, cells) for number, cells in chunk if not skip(cells)]
+            if not chunk:
+                continue
+        batch = fast_batch(chunk)
+        if batch is None:
+            batch = [parse_row(number, cells) for number, cells in chunk]
+        yield batch
+
+
+def _memo(column) -> dict | None:
+    """A column's memo of parsed values by cell text (None for values that are mutable)."""
+    if column.type == "split":
+        return None
+    return {"": None, None: None}
 
 
 def _process(kind: Kind, table: Table, plan: Plan, ctx: ImportContext, progress: Progress | None):
     kind.begin(ctx)
     total = table.estimated_rows
-    batch: list[Row] = []
-
-    def flush() -> None:
+    for batch in _rows(kind, table, plan, ctx):
         kind.check(ctx, batch)
         if not ctx.error_count and not ctx.dry_run:
             kind.write(ctx, batch)
         ctx.rows += len(batch)
         if progress is not None:
             progress(ctx.rows, total)
-        batch.clear()
-
-    size = kind.batch_size
-    for row in _rows(kind, table, plan, ctx):
-        batch.append(row)
-        if len(batch) >= size:
-            flush()
-    if batch:
-        flush()
     kind.finish(ctx)
 
 

@@ -205,18 +205,21 @@ class OrdersKind(Kind):
                 want_cat.add(v[i_cat].casefold())
         if want_acc:
             accounts.update(
-                Account.objects.filter(
-                    organisation_id=org_id, external_id__in=list(want_acc)
-                ).values_list("external_id", "pk")
+                Account.objects.filter(organisation_id=org_id, external_id__in=list(want_acc))
+                .order_by()
+                .values_list("external_id", "pk")
             )
         if want_sku:
-            for sku, pk, category_id in Product.objects.filter(
-                organisation_id=org_id, sku__in=list(want_sku)
-            ).values_list("sku", "pk", "category_id"):
+            for sku, pk, category_id in (
+                Product.objects.filter(organisation_id=org_id, sku__in=list(want_sku))
+                .order_by()
+                .values_list("sku", "pk", "category_id")
+            ):
                 products[sku] = (pk, category_id)
         if want_cat:
             for pk, lname in (
                 ProductCategory.objects.filter(organisation_id=org_id)
+                .order_by()
                 .annotate(lname=Lower("name"))
                 .filter(lname__in=list(want_cat))
                 .values_list("pk", "lname")
@@ -440,9 +443,11 @@ class OrdersKind(Kind):
         exts = list({r.values[i_ext] for r in rows if r.extra})
         existing_orders = {}
         if exts:
-            for ext, pk, *header in Order.objects.filter(
-                organisation_id=org_id, external_id__in=exts
-            ).values_list("external_id", "pk", *ORDER_FIELDS):
+            for ext, pk, *header in (
+                Order.objects.filter(organisation_id=org_id, external_id__in=exts)
+                .order_by()
+                .values_list("external_id", "pk", *ORDER_FIELDS)
+            ):
                 existing_orders[ext] = (pk, tuple(header))
         order_ids = [o[0] for o in existing_orders.values()]
         existing_lines: dict[tuple[int, int], tuple] = {}
@@ -453,17 +458,21 @@ class OrdersKind(Kind):
                 for r in rows
                 if r.extra and r.values[i_ext] in existing_orders
             }
-            for order_id, line, pk, *values in OrderLine.objects.filter(
-                order_id__in=order_ids
-            ).values_list("order_id", "line", "pk", *LINE_FIELDS):
+            for order_id, line, pk, *values in (
+                OrderLine.objects.filter(order_id__in=order_ids)
+                .order_by()
+                .values_list("order_id", "line", "pk", *LINE_FIELDS)
+            ):
                 if (order_id, line) in wanted:
                     existing_lines[(order_id, line)] = (pk, values)
             line_ids = [v[0] for v in existing_lines.values()]
             if line_ids:
                 found: dict[int, list] = {}
-                for line_id, member_id, share in OrderLineSplit.objects.filter(
-                    line_id__in=line_ids
-                ).values_list("line_id", "member_id", "share"):
+                for line_id, member_id, share in (
+                    OrderLineSplit.objects.filter(line_id__in=line_ids)
+                    .order_by()
+                    .values_list("line_id", "member_id", "share")
+                ):
                     found.setdefault(line_id, []).append((member_id, share))
                 splits = {k: tuple(sorted(v)) for k, v in found.items()}
         scoped = members.scope is not None
@@ -526,6 +535,7 @@ class OrdersKind(Kind):
             wanted = list(st["new_categories"])
             for pk, lname in (
                 ProductCategory.objects.filter(organisation_id=org_id)
+                .order_by()
                 .annotate(lname=Lower("name"))
                 .filter(lname__in=wanted)
                 .values_list("pk", "lname")
@@ -567,9 +577,11 @@ class OrdersKind(Kind):
                 conflict=["organisation_id", "sku"],
                 update=[],
             ).write(rows)
-            for sku, pk, category_id in Product.objects.filter(
-                organisation_id=org_id, sku__in=list(st["new_products"])
-            ).values_list("sku", "pk", "category_id"):
+            for sku, pk, category_id in (
+                Product.objects.filter(organisation_id=org_id, sku__in=list(st["new_products"]))
+                .order_by()
+                .values_list("sku", "pk", "category_id")
+            ):
                 st["products"][sku] = (pk, category_id)
             ctx.warn(
                 _("%(n)s products created: %(skus)s")
@@ -615,9 +627,9 @@ class OrdersKind(Kind):
                 update=[*ORDER_FIELDS, "updated_at"],
             ).write([(org_id, ext, *h, now, now) for ext, h in headers.items()])
             ids = dict(
-                Order.objects.filter(
-                    organisation_id=org_id, external_id__in=list(headers)
-                ).values_list("external_id", "pk")
+                Order.objects.filter(organisation_id=org_id, external_id__in=list(headers))
+                .order_by()
+                .values_list("external_id", "pk")
             )
             written.update(ids)
             changed = [(headers[ext][0], headers[ext][1], ids[ext]) for ext in changed_orders]
@@ -656,9 +668,9 @@ class OrdersKind(Kind):
             wanted = {(o, n) for o, n, _s in split_lines}
             line_ids = {
                 (o, n): pk
-                for o, n, pk in OrderLine.objects.filter(order_id__in=order_ids).values_list(
-                    "order_id", "line", "pk"
-                )
+                for o, n, pk in OrderLine.objects.filter(order_id__in=order_ids)
+                .order_by()
+                .values_list("order_id", "line", "pk")
                 if (o, n) in wanted
             }
             delete_where_in(OrderLineSplit, "line_id", list(line_ids.values()))
