@@ -287,6 +287,14 @@ def _component(r: _Reader, raw: Any, path: str) -> tuple[dict, e.Component | Non
                 values = r.strings(f.get(key), f"{path}.filters.{key}")
                 if key == "skus":
                     values = [v.upper() for v in values]
+                if key == "order_types":
+                    values = [v.lower() for v in values]
+                    for i, v in enumerate(values):
+                        if v not in e.ORDER_TYPES:
+                            errors.add(
+                                f"{path}.filters.order_types[{i}]",
+                                f"{v!r} is not an order type: one of {', '.join(e.ORDER_TYPES)}",
+                            )
                 if values:
                     filters[key] = values
         out["filters"] = filters

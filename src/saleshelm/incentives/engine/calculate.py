@@ -1,7 +1,8 @@
 """One member's statement for one pay period of one plan (SPEC §7), from plain inputs.
 
 Order of the lines: each component's tier slices, bonuses, cap and "paid in earlier months"
-lines; SPIFFs; the manager override; clawbacks; the draw (or its recovery); adjustments.
+lines; SPIFFs; the manager override; clawbacks (components, then SPIFFs); the draw (or its
+recovery); adjustments.
 Each line is rounded half-up to the plan currency's minor unit; the total is their sum.
 The draw guarantee looks at the period's own earnings, adjustments of other periods apart.
 """
@@ -230,7 +231,9 @@ def _component(
     return lines, summary, warnings
 
 
-def _spiff_lines(inp: StatementInput, currency: str) -> list[Line]:
+def _spiff_lines(
+    inp: StatementInput, currency: str, paid: dict[tuple[int, str], Decimal]
+) -> list[Line]:
     w = inp.window
     in_pay = _sorted(c for c in inp.credits if c.counts_through(w.pay_start, w.pay_end))
     lines: list[Line] = []
@@ -243,11 +246,13 @@ def _spiff_lines(inp: StatementInput, currency: str) -> list[Line]:
             ranked = sorted(enumerate(qualifying), key=lambda ic: (-ic[1].share, ic[0]))
             qualifying = [ranked[0][1]]
         for c in qualifying:
+            amount = quantize_money(spiff.amount * c.share, currency)
+            paid[(c.line_id, spiff.name)] = paid.get((c.line_id, spiff.name), ZERO) + amount
             lines.append(
                 Line(
                     SPIFF,
                     spiff.name,
-                    quantize_money(spiff.amount * c.share, currency),
+                    amount,
                     basis=c.quantity,
                     basis_is_quantity=True,
                     note=f"{c.order}/{c.line} {c.sku} × {plain(c.share)}",
@@ -307,6 +312,33 @@ def _clawback_lines(inp: StatementInput, currency: str) -> tuple[list[Line], lis
     return lines, clawed
 
 
+def _spiff_clawback_lines(inp: StatementInput) -> list[Line]:
+    """A SPIFF paid in an earlier pay period for a line cancelled in this one (within the
+    plan's ``clawback_days``) is taken back whole, exactly what was paid for it."""
+    if not inp.spiffs_paid:
+        return []
+    lines: list[Line] = []
+    w = inp.window
+    for c in _sorted(inp.credits):
+        if not is_clawback(c, w, inp.plan.clawback_days, since=w.pay_start):
+            continue
+        for spiff in inp.plan.spiffs:
+            amount = inp.spiffs_paid.get((c.line_id, spiff.name))
+            if not amount:
+                continue
+            lines.append(
+                Line(
+                    CLAWBACK,
+                    spiff.name,
+                    -amount,
+                    basis=-c.quantity,
+                    basis_is_quantity=True,
+                    note=f"{c.order}/{c.line} {c.sku} cancelled {c.status_date.isoformat()}",  # type: ignore[union-attr]
+                )
+            )
+    return lines
+
+
 def _draw_lines(inp: StatementInput, earnings: Decimal, currency: str) -> list[Line]:
     draw = inp.plan.draw
     if draw is None:
@@ -359,12 +391,14 @@ def calculate(inp: StatementInput) -> StatementResult:
         lines.extend(comp_lines)
         components[comp.name] = summary
         warnings.extend(comp_warnings)
-    lines.extend(_spiff_lines(inp, currency))
+    spiffs_paid: dict[tuple[int, str], Decimal] = {}
+    lines.extend(_spiff_lines(inp, currency, spiffs_paid))
     override = _override_line(inp, currency)
     if override is not None:
         lines.append(override)
     clawback_lines, clawed = _clawback_lines(inp, currency)
     lines.extend(clawback_lines)
+    lines.extend(_spiff_clawback_lines(inp))
     earnings = sum((ln.amount for ln in lines), ZERO)
     draw_lines = _draw_lines(inp, earnings, currency)
     lines.extend(draw_lines)
@@ -390,4 +424,5 @@ def calculate(inp: StatementInput) -> StatementResult:
         earnings=dict(by_key),
         draw_paid=sum((ln.amount for ln in draw_lines), ZERO),
         warnings=tuple(warnings),
+        spiffs=spiffs_paid,
     )

@@ -21,6 +21,9 @@ TIERS_ON = ("attainment", "amount")
 MODES = ("marginal", "retroactive")
 APPLIES_TO = ("period", "order")
 FREQUENCIES = ("every_time", "once_per_period")
+# Order types a component may filter on: the first order of an account (new business), or a
+# later one (existing customers). A credit note has the type of the order it gives back.
+ORDER_TYPES = ("new", "existing")
 
 # Payout line kinds (SPEC §7 "Runs and statements").
 TIER = "tier"
@@ -245,6 +248,8 @@ class StatementInput:
     team_credits: tuple[Credit, ...] = ()  # credits of the managed subtrees (not own)
     draw_balance: Decimal = ZERO  # recoverable draw outstanding before this period
     adjustments: tuple[Line, ...] = ()
+    # (line id, SPIFF name) -> what an earlier pay period paid that line for that SPIFF
+    spiffs_paid: Mapping[tuple[int, str], Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -280,3 +285,5 @@ class StatementResult:
     earnings: Mapping[tuple[str, str], Decimal] = field(default_factory=dict)
     draw_paid: Decimal = ZERO  # draw + draw_recovery lines of this statement
     warnings: tuple[str, ...] = ()
+    # (line id, SPIFF name) -> amount this statement paid: what a later clawback takes back
+    spiffs: Mapping[tuple[int, str], Decimal] = field(default_factory=dict)

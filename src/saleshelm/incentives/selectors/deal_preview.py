@@ -100,12 +100,26 @@ def deal_preview(*, actor: Actor, opportunity_id: int, today: dt.date) -> DealPr
     window = _window(
         period_of(day, version.pay, fiscal_start_month=fiscal), version.measure, fiscal
     )
+    detail = any(c.filters.order_types or c.filters.segments for c in plan.components)
     lines = load_lines(
         org.pk,
         [(window.measure_start, window.pay_end)],
         [(window.pay_start, window.pay_end)],
         member_id=member.pk,
+        detail=detail,
     )
+    order_type = segment = None
+    if detail and opp.account_id is not None:
+        from saleshelm.crm.models import Order
+        from saleshelm.direction.models import AccountSegmentFit
+
+        bought = Order.objects.filter(organisation_id=org.pk, account_id=opp.account_id)
+        order_type = "existing" if bought.exists() else "new"
+        segment = (
+            AccountSegmentFit.objects.filter(organisation_id=org.pk, account_id=opp.account_id)
+            .values_list("segment__name", flat=True)
+            .first()
+        )
     from saleshelm.crm.services.rates import RateBook
 
     rates = RateBook(org, {ln.currency for ln in lines} | {plan.currency})
@@ -140,6 +154,8 @@ def deal_preview(*, actor: Actor, opportunity_id: int, today: dt.date) -> DealPr
         revenue=credited,
         margin=ZERO,
         units=ZERO,
+        order_type=order_type,
+        segment=segment,
     )
 
     def run(with_deal: bool) -> e.StatementResult:

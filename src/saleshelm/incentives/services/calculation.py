@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connections, models, router, transaction
-from django.db.models import Max, Q, TextField
+from django.db.models import F, Max, OuterRef, Q, Subquery, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -81,6 +81,7 @@ class Past:
     rates: dict[str, Decimal] = field(default_factory=dict)  # component -> effective rate
     earnings: dict[tuple[str, str], Decimal] = field(default_factory=dict)
     draw_paid: Decimal = ZERO
+    spiffs: dict[tuple[int, str], Decimal] = field(default_factory=dict)  # (line, SPIFF) -> paid
 
     @property
     def closed(self) -> bool:
@@ -120,6 +121,7 @@ def summary_json(result: e.StatementResult) -> dict:
         "earnings": [[k, comp, str(v)] for (k, comp), v in sorted(result.earnings.items())],
         "draw_paid": str(result.draw_paid),
         "warnings": list(result.warnings),
+        "spiffs": [[line, name, str(v)] for (line, name), v in sorted(result.spiffs.items())],
     }
 
 
@@ -142,6 +144,7 @@ def _past_from_row(row: dict) -> Past:
         rates={n: Decimal(c.get("rate") or "0") for n, c in comps.items()},
         earnings={(k, comp): Decimal(v) for k, comp, v in summary.get("earnings", [])},
         draw_paid=Decimal(summary.get("draw_paid") or "0"),
+        spiffs={(line, name): Decimal(v) for line, name, v in summary.get("spiffs", [])},
     )
 
 
@@ -185,6 +188,15 @@ class History:
             if adj.ref in earlier and adj.adjusts_kind in (e.DRAW, e.DRAW_RECOVERY):
                 balance += adj.amount
         return balance
+
+    def spiffs_on(
+        self, plan_id: int, member_id: int, day: dt.date
+    ) -> dict[tuple[int, str], Decimal]:
+        """What the statement of the pay period containing ``day`` paid in SPIFFs, per line."""
+        for p in self.of(plan_id, member_id):
+            if p.start <= day <= p.end:
+                return p.spiffs
+        return {}
 
     def rate_on(self, plan_id: int, member_id: int, day: dt.date, component: str) -> Decimal | None:
         for p in self.of(plan_id, member_id):
@@ -282,6 +294,16 @@ DECIMAL_LINE_FIELDS = (
 )
 
 
+# Read only when a plan filters on order types or segments (SPEC §7 filters).
+DETAIL_FIELDS = (
+    "order__account_id",
+    "returns_line__order_id",
+    "order__account__segment_fit__segment__name",
+)
+NEW_ORDER = "new"  # the first order of its account: new business
+EXISTING_ORDER = "existing"  # a later order of an account that bought before
+
+
 @dataclass
 class SourceLine:
     id: int
@@ -301,14 +323,40 @@ class SourceLine:
     order_date: dt.date
     owner_id: int
     splits: list[tuple[int, Decimal]] = field(default_factory=list)
+    order_type: str | None = None
+    segment: str | None = None
+
+
+def first_orders(organisation_id: int) -> dict[int, int]:
+    """account id -> the id of its first order (earliest date, then lowest id): one query."""
+    from saleshelm.crm.models import Order
+
+    first = Order.objects.filter(account_id=OuterRef("account_id")).order_by("order_date", "pk")
+    return dict(
+        Order.objects.filter(organisation_id=organisation_id, account_id__isnull=False)
+        .annotate(first=Subquery(first.values("pk")[:1]))
+        .filter(pk=F("first"))
+        .values_list("account_id", "pk")
+    )
 
 
 def load_lines(
-    organisation_id: int, order_ranges, status_ranges, *, member_id: int | None = None
+    organisation_id: int,
+    order_ranges,
+    status_ranges,
+    *,
+    member_id: int | None = None,
+    detail: bool = False,
 ) -> list[SourceLine]:
     """Every order line booked in the ranges, or cancelled/returned in the status ranges,
     joined with its splits: one query. With ``member_id``, only the lines credited to that
-    member (owned without splits, or split to them), with all their splits."""
+    member (owned without splits, or split to them), with all their splits.
+
+    With ``detail``, each line also gets its order type and its account's segment (one more
+    query, for the accounts' first orders): ``new`` for the first order of its account,
+    ``existing`` for a later one; a credit note takes the type of the order it gives back,
+    so returns net against the same basis. The segment is the name of the account's target
+    segment (direction's segment fit). Lines without an account have neither."""
     match = Q(pk__in=[])
     for start, end in _merge(order_ranges):
         match |= Q(order_date__gte=start, order_date__lte=end)
@@ -323,14 +371,16 @@ def load_lines(
     # Decimals travel as text and are read with Decimal(): exact on SQLite (which keeps them
     # as REAL) and PostgreSQL alike, and much cheaper than the ORM's per-value converters.
     texts = {name: Cast(name, TextField()) for name in DECIMAL_LINE_FIELDS}
+    fields = LINE_FIELDS + (DETAIL_FIELDS if detail else ())
     rows = (
         OrderLine.objects.filter(organisation_id=organisation_id)
         .filter(match)
         .annotate(**{f"{k}_text": v for k, v in texts.items()})
         .order_by("id")
-        .values_list(*[f"{f}_text" if f in texts else f for f in LINE_FIELDS])
+        .values_list(*[f"{f}_text" if f in texts else f for f in fields])
     )
     decimal_at = [i for i, f in enumerate(LINE_FIELDS) if f in texts]
+    firsts = first_orders(organisation_id) if detail else {}
     lines: list[SourceLine] = []
     current: SourceLine | None = None
     for raw in rows.iterator(chunk_size=5000):
@@ -340,6 +390,13 @@ def load_lines(
                 row[i] = Decimal(row[i])
         if current is None or current.id != row[0]:
             current = SourceLine(*row[:16])
+            if detail:
+                account_id, returned_order, segment = row[18:21]
+                if account_id is not None:
+                    order_id = returned_order or current.order_id
+                    first = firsts.get(account_id)
+                    current.order_type = NEW_ORDER if first == order_id else EXISTING_ORDER
+                current.segment = segment
             lines.append(current)
         if row[16] is not None:
             current.splits.append((row[16], row[17]))
@@ -385,6 +442,8 @@ class CreditBook:
                         status=ln.status,
                         status_date=ln.status_date,
                         category=ln.category,
+                        order_type=ln.order_type,
+                        segment=ln.segment,
                     )
                 )
         self.dates: dict[int, list[dt.date]] = {}
@@ -663,7 +722,11 @@ class RunCalculation:
         currencies = {j.plan.currency for j in jobs} | {
             self.plans_by_version[p.version_id].currency for p in recompute
         }
-        lines = load_lines(self.org.pk, order_ranges, status_ranges)
+        all_versions = [self.plans_by_version[v] for v in self.plans_by_version]
+        detail = any(
+            c.filters.order_types or c.filters.segments for p in all_versions for c in p.components
+        )
+        lines = load_lines(self.org.pk, order_ranges, status_ranges, detail=detail)
         rates = RateBook(self.org, {ln.currency for ln in lines} | currencies)
         all_plans = list(self.plans_by_version.values())
         needs_margin = any(c.basis == "gross_margin" for p in all_plans for c in p.components)
@@ -827,6 +890,7 @@ class RunCalculation:
             rates={n: c.rate for n, c in result.components.items()},
             earnings=dict(result.earnings),
             draw_paid=result.draw_paid,
+            spiffs=dict(result.spiffs),
         )
 
     def _statement(
@@ -852,6 +916,15 @@ class RunCalculation:
                     rate = self.history.rate_on(plan_id, member_id, c.order_date, comp.name)
                     if rate is not None:
                         clawback_rates[(c.line_id, comp.name)] = rate
+        spiffs_paid: dict[tuple[int, str], Decimal] = {}
+        if plan.spiffs:
+            for c in credits:
+                if is_clawback(c, window, plan.clawback_days, since=window.pay_start):
+                    paid = self.history.spiffs_on(plan_id, member_id, c.order_date)
+                    for spiff in plan.spiffs:
+                        amount = paid.get((c.line_id, spiff.name))
+                        if amount:
+                            spiffs_paid[(c.line_id, spiff.name)] = amount
         team = self.teams.get(member_id) if plan.override_rate is not None else None
         team_credits: list[e.Credit] = []
         if team:
@@ -871,6 +944,7 @@ class RunCalculation:
             if plan.draw is not None and plan.draw.recoverable
             else ZERO,
             adjustments=tuple(adjustments),
+            spiffs_paid=spiffs_paid,
         )
         result = calculate(inp)
         for warning in result.warnings:

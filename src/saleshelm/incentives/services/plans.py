@@ -20,6 +20,32 @@ from saleshelm.tenancy.models import Membership
 from saleshelm.tenancy.services import audit_record
 
 
+def _unknown_segments(org_id: int, definition: dict) -> list[dict[str, str]]:
+    """A segment filter names one of the organisation's target segments (direction), so a
+    component never silently matches nothing."""
+    from saleshelm.direction.models import Segment
+
+    wanted = {
+        (i, j, name)
+        for i, comp in enumerate(definition.get("components", []))
+        for j, name in enumerate((comp.get("filters") or {}).get("segments", []))
+    }
+    if not wanted:
+        return []
+    known = {
+        n.casefold()
+        for n in Segment.objects.filter(organisation_id=org_id).values_list("name", flat=True)
+    }
+    return [
+        {
+            "field": f"components[{i}].filters.segments[{j}]",
+            "message": f"components[{i}].filters.segments[{j}]: no target segment {name!r}",
+        }
+        for i, j, name in sorted(wanted)
+        if name.casefold() not in known
+    ]
+
+
 @transaction.atomic
 def plan_import(*, actor: Actor, data: Any) -> PlanVersion:
     """Validate the plan JSON (already loaded, numbers as Decimal or text) and store it."""
@@ -43,6 +69,7 @@ def plan_import(*, actor: Actor, data: Any) -> PlanVersion:
         for i, email in enumerate(parsed.members)
         if email not in found
     ]
+    errors += _unknown_segments(org_id, parsed.definition)
     if errors:
         raise ApplicationError(
             errors[0]["message"],
