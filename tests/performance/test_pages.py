@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.db import connection
@@ -244,6 +244,57 @@ def test_stage_pipeline_is_pipeline_by_stage(world, on_aug16):
         slow = pipeline_by_stage(actor=actor, period=period, board=board)
         assert fast == slow
         assert fast
+
+
+def test_dashboards_read_money_exactly_without_floats(world, on_aug16, monkeypatch):
+    from saleshelm.crm.models import Stage
+
+    # Given targets whose values are no binary fraction (SQLite keeps decimals as REAL), up to
+    # 15 significant digits, and open deals with a probability of their own
+    values = {
+        world.rep: "0.0001",
+        world.peer: "33333.3333",
+        world.other_rep: "1234567.8901",
+        world.manager: "98765432109.8765",
+    }
+    for member, value in values.items():
+        TargetFactory(member=member, period="2026-Q3", value=Decimal(value))
+    OpportunityFactory(
+        owner=world.rep,
+        amount=Decimal("1234.5678"),
+        probability=Decimal("0.3333"),
+        close_date=dt.date(2026, 8, 20),
+    )
+    # and a database answer is checked for floats on its way to Python
+    read = dashboards._rows
+
+    def no_floats(sql, params):
+        rows = read(sql, params)
+        assert not [v for row in rows for v in row if isinstance(v, float)], sql
+        return rows
+
+    monkeypatch.setattr(dashboards, "_rows", no_floats)
+    board = dashboards.DashboardBoard(actor=world.director)
+    period = board.period("2026-Q3")
+    # When the dashboard reads the targets and the pipeline with its own queries
+    board.load_targets(("revenue",), period, members=None, series=None, months=[period])
+    pipeline = dashboards.stage_pipeline(board, period)
+    # Then every target is the stored Decimal exactly, in ten-thousandths as well
+    read_back = {
+        m: ts[0] for m, ts in board.targets(board.metric("revenue"), period, "member").items()
+    }
+    assert {m: (t.value, t.units) for m, t in read_back.items()} == {
+        m.pk: (Decimal(v), int(Decimal(v) * 10_000)) for m, v in values.items()
+    }
+    # and so are the deal's probability and amounts
+    (row,) = [row for row in pipeline if row["count"]]
+    stage = Stage.objects.get(pk=row["stage"]["id"])
+    assert row["stage"]["probability"] == stage.probability
+    assert row["amount"] == Decimal("1234.5678")
+    deal = Opportunity.objects.get(owner=world.rep, close_date=dt.date(2026, 8, 20))
+    share = deal.probability if deal.probability is not None else stage.probability
+    weighted = (deal.amount_reporting * share).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+    assert row["weighted"] == weighted
 
 
 # --- privacy ----------------------------------------------------------------------------------

@@ -11,6 +11,9 @@ Numbers: Django's l10n gives the decimal mark and the thousands separator of the
 language (vi: ``1.234.567,5``; en: ``1,234,567.5``); Django's Vietnamese format has no
 grouping size, so the grouping of three is given here. Money adds the currency's symbol the
 local way (``1.234.567 ₫``, ``$1,234.50``).
+
+Floats appear here only as SVG geometry (``_f``: bar heights, x/y positions); every figure
+shown as text is formatted from its ``Decimal``, so no float ever touches a money amount.
 """
 
 from __future__ import annotations

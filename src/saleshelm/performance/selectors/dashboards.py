@@ -21,7 +21,6 @@ members. Everything here is set-based: one aggregate per question, never a query
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -54,7 +53,7 @@ from saleshelm.performance.selectors.board import (
     MemberInfo,
     NodeInfo,
 )
-from saleshelm.performance.sql import ExactMoneySum, from_units
+from saleshelm.performance.sql import ExactMoneySum, from_units, money_units_sql
 from saleshelm.tenancy.actors import Actor, SystemActor
 from saleshelm.tenancy.roles import Role
 
@@ -78,6 +77,7 @@ class TargetRow(NamedTuple):
     value: Decimal
     distribution: str
     weights: list
+    units: int | None = None  # ``value`` in ten-thousandths, as read (exact)
 
 
 def month_periods(last: Period, months: int = TREND_MONTHS) -> list[Period]:
@@ -317,7 +317,8 @@ class DashboardBoard(Board):
             params += [kind, period.end, period.start]
         sql = (
             "SELECT metric, assignee_type, member_id, team_id, territory_id, "  # noqa: S608 - table names; values are parameters
-            f"product_category_id, period_key, start, {end}, value, distribution, weights "
+            f"product_category_id, period_key, start, {end}, {money_units_sql('value')}, "
+            "distribution, weights "
             f"FROM {_T()['target']} WHERE organisation_id = %s AND metric IN ({_marks(metrics)}) "
             f"AND ({clause})"
         )
@@ -351,6 +352,7 @@ class DashboardBoard(Board):
                 _target_value(value),
                 how,
                 _weights(w),
+                int(value),
             )
             if _overlaps(t, period.start, period.end) and (
                 kind != "member" or members is None or member in members
@@ -493,18 +495,11 @@ def _date(value):
     return dt.date.fromisoformat(str(value)[:10])
 
 
-_DECIMAL_15 = decimal.Context(prec=15)
-_FOUR = Decimal("0.0001")
-
-
-def _target_value(value) -> Decimal:
-    """A target's value as the ORM reads it (SQLite keeps decimals as REAL: 15 digits, then
-    4 places, as Django's converter does)."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        return _DECIMAL_15.create_decimal_from_float(value).quantize(_FOUR)
-    return Decimal(str(value)).quantize(_FOUR)
+def _target_value(units: int) -> Decimal:
+    """A target's value from its exact ten-thousandths, read as ``money_units_sql``: SQLite
+    keeps decimals as REAL, so the value is rounded to whole ten-thousandths in SQL and no
+    float reaches Python (values have at most 4 places)."""
+    return from_units(units)
 
 
 def _weights(value) -> list:
@@ -563,7 +558,7 @@ def stage_pipeline(board: Board, period: Period) -> list[dict[str, Any]]:
         params += sorted(owners)
     sql = (
         "SELECT o.pipeline_id, pl.name, o.stage_id, st.name, st.position, "  # noqa: S608 - table names; values are parameters
-        f"CAST(st.probability AS VARCHAR(32)), COUNT(*), SUM({amount}), SUM({weighted}) "
+        f"{money_units_sql('st.probability')}, COUNT(*), SUM({amount}), SUM({weighted}) "
         f"FROM {q(Opportunity._meta.db_table)} o "
         f"JOIN {q(Stage._meta.db_table)} st ON st.id = o.stage_id "
         f"JOIN {q(Pipeline._meta.db_table)} pl ON pl.id = o.pipeline_id "
@@ -578,7 +573,7 @@ def stage_pipeline(board: Board, period: Period) -> list[dict[str, Any]]:
                 "id": stage_id,
                 "name": stage_name,
                 "position": position,
-                "probability": _target_value(probability),
+                "probability": from_units(probability),
             },
             "count": n,
             "amount": from_units(total),
