@@ -340,3 +340,21 @@ def test_finance_reads_but_does_not_write(world, api_client):
 def test_an_id_out_of_range_is_a_validation_error_not_a_crash(world, api_client, path):
     r = api_client(world.admin).get(path)
     assert r.status_code == 422 and r.json()["code"] == "invalid"
+
+
+@pytest.mark.parametrize(
+    "query", ["limit=0", "limit=10001", "offset=-1", f"offset={2**63}", "limit=abc"]
+)
+def test_orders_paging_out_of_bounds_is_a_validation_error(world, api_client, query):
+    r = api_client(world.admin).get(f"/api/v1/orders?{query}")
+    assert r.status_code in (400, 422) and "code" in r.json()
+
+
+def test_an_order_without_account_lists_with_a_null_account(world, api_client):
+    order = OrderFactory(owner=world.rep, external_id="SO-NOACC")
+    r = api_client(world.rep).get("/api/v1/orders?limit=5&offset=0")
+    assert r.status_code == 200 and r.json()["count"] == 1
+    item = r.json()["items"][0]
+    assert item["id"] == order.pk and item["account"] is None and item["line_count"] == 1
+    assert item["owner"] == {"id": world.rep.pk, "name": "Nguyễn Văn An", "email": "rep@acme.test"}
+    assert item["net_amount"] == "200.0000" and item["order_date"] == order.order_date.isoformat()

@@ -33,6 +33,7 @@ from saleshelm.crm.selectors.orders import (
     access_order_line,
     order_line_list,
     order_list,
+    order_page,
 )
 from saleshelm.crm.selectors.records import (
     ACCOUNT_SORTS,
@@ -80,6 +81,7 @@ __all__ = [
     "opportunity_splits",
     "order_line_list",
     "order_list",
+    "order_page",
     "pipeline_board",
     "pipeline_by_stage",
     "pipeline_list",
