@@ -448,3 +448,12 @@ def test_new_pages_are_in_the_sales_menu_for_the_roles_that_use_them(world, web_
     assert "Exchange rates" in finance and "Pipelines" not in finance
     rep = web_client(world.rep).get(reverse("crm:orders")).content.decode()
     assert "Price lists" in rep and "Exchange rates" not in rep and "Pipelines" not in rep
+
+
+def test_a_split_short_of_100_percent_says_by_how_much(world, web_client):
+    opp = OpportunityFactory(owner=world.rep)
+    r = web_client(world.rep).post(
+        reverse("crm:opportunity_splits", kwargs={"pk": opp.pk}),
+        _splits_post([(world.rep, "30"), (world.peer, "30")], opp.version),
+    )
+    assert "these total 60 %" in r.content.decode()  # not "6E+1"

@@ -78,7 +78,7 @@ class BaseSplitFormSet(forms.BaseFormSet):
         if seen and total != HUNDRED:
             raise forms.ValidationError(
                 _("Shares must total 100 %%; these total %(total)s %%.")
-                % {"total": total.normalize()}
+                % {"total": format(total.normalize(), "f")}
             )
 
     def _rows(self):

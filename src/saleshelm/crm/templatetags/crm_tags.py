@@ -89,3 +89,12 @@ def inverse_rate(value) -> str:
     return number_format(
         inverse.quantize(Decimal(1).scaleb(-places)), places, use_l10n=True, force_grouping=True
     )
+
+
+@register.filter
+def stage_forecast(stage) -> str:
+    """The forecast category a deal takes on entering ``stage`` (its own, or its probability's)."""
+    from saleshelm.crm.models import ForecastCategory
+    from saleshelm.crm.services.opportunities import default_forecast_category
+
+    return str(ForecastCategory(default_forecast_category(stage)).label)
