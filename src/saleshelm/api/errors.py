@@ -3,6 +3,7 @@
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import DataError, IntegrityError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -28,7 +29,38 @@ def install_error_handlers(api: NinjaAPI) -> None:
                 request.method,
                 getattr(getattr(request, "auth", None), "pk", None),
             )
-        return api.create_response(request, exc.as_dict(), status=exc.status)
+        body = exc.as_dict()
+        if exc.status == 422:
+            # The same shape as a schema validation error: one entry per field.
+            body.setdefault("errors", [{"field": exc.field or "", "message": exc.message}])
+        return api.create_response(request, body, status=exc.status)
+
+    @api.exception_handler(OverflowError)
+    @api.exception_handler(DataError)
+    def out_of_range(request, exc):
+        # A number beyond what the database stores (an id of 30 digits, an offset of 2**80):
+        # no such record can exist, and nothing was written.
+        log.info("value out of range path=%s: %s", request.path, exc)
+        message = "A number in the request is out of range."
+        return api.create_response(
+            request,
+            {"code": "invalid", "message": message, "errors": [{"field": "", "message": message}]},
+            status=422,
+        )
+
+    @api.exception_handler(IntegrityError)
+    def integrity_error(request, exc):
+        # Two requests raced for the same unique key (or SQLite refused a value's type):
+        # the transaction was rolled back; the client may read again and retry.
+        log.info("integrity error path=%s: %s", request.path, exc)
+        return api.create_response(
+            request,
+            {
+                "code": "conflict",
+                "message": "The request conflicts with the data as it is now; nothing was changed.",
+            },
+            status=409,
+        )
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):

@@ -4,8 +4,42 @@ from ninja import NinjaAPI
 
 from saleshelm.api.auth import api_auth
 from saleshelm.api.errors import install_error_handlers
+from saleshelm.api.schemas import COMMON_ERRORS
 
-api = NinjaAPI(
+
+class SalesHelmAPI(NinjaAPI):
+    """Documents, on every operation, the errors the shared handlers answer with, so the
+    schema tells a client (and schemathesis) every status it can receive."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for _description, model in COMMON_ERRORS.values():
+            definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, nested in definition.pop("$defs", {}).items():
+                components.setdefault(name, nested)
+            components.setdefault(model.__name__, definition)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, (description, model) in COMMON_ERRORS.items():
+                    if status in responses or str(status) in responses:
+                        continue
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": f"#/components/schemas/{model.__name__}"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = SalesHelmAPI(
     title="SalesHelm API",
     version="1",
     description=(
