@@ -36,7 +36,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from saleshelm.performance.models import MemberMonthFact, RollupState
-from saleshelm.performance.sql import money_units_sql, month_sql, share_units_sql
+from saleshelm.performance.sql import UNITS, money_units_sql, month_sql, share_units_sql
 
 log = logging.getLogger("saleshelm.performance")
 
@@ -50,6 +50,7 @@ LINE_TABLE = "crm_orderline"
 SPLIT_TABLE = "crm_orderlinesplit"
 FACT_TABLE = MemberMonthFact._meta.db_table
 STATE_TABLE = RollupState._meta.db_table
+BUILD_TABLE = "performance_rollup_build"  # temporary, PostgreSQL's full rebuild
 
 
 @dataclass(frozen=True)
@@ -76,15 +77,97 @@ def _month_ranges(months: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
     return ranges
 
 
+FACT_COLUMNS = (
+    "organisation_id, member_id, month, product_category_id, revenue, gross_margin, units, "
+    "line_count"
+)
+
+
 def _insert_sql(organisation_id: int, months: list[dt.date] | None) -> tuple[str, list]:
     """The one statement that recomputes the facts of one organisation (every month, or
-    ``months``), and its parameters.
+    ``months``), and its parameters."""
+    sql, params = _select_sql(organisation_id, months)
+    return f"INSERT INTO {FACT_TABLE} ({FACT_COLUMNS}){sql}", params
+
+
+def _select_sql(organisation_id: int, months: list[dt.date] | None) -> tuple[str, list]:
+    """The query answering the facts (``FACT_COLUMNS``) of one organisation (every month, or
+    ``months``), and its parameters."""
+    if connection.vendor == "sqlite":
+        return _select_sql_sqlite(organisation_id, months)
+    return _select_sql_pg(organisation_id, months)
+
+
+def _select_sql_pg(organisation_id: int, months: list[dt.date] | None) -> tuple[str, list]:
+    """PostgreSQL's form of ``_select_sql``.
+
+    One pass over the lines, each joined to its split rows (none: the owner gets it all),
+    grouped by member, order-date month, category and — for a line cancelled later or a sold
+    line returned whole — its status-date month (``rm``, else NULL). The grouped rows
+    (thousands, not millions) are then unfolded: +sums in the order month, -sums in the
+    status month where there is one, and summed per member, month and category.
+
+    Exact: it adds the exact numerics (a split share rounded half-up to 4 places first,
+    ``ROUND(numeric, 4)`` being half away from zero like ``share_units_sql``) and turns each
+    group's sum into whole ten-thousandths once — a third of the per-line arithmetic of
+    converting every value (measured: -25 % CPU at 200,000 lines). The full rebuild runs it
+    with parallel workers (``_recompute``).
+    """
+    month = lambda expr: month_sql(expr, backend="postgresql")  # noqa: E731
+    reversal = "(l.status = 'cancelled' OR (l.status = 'returned' AND l.quantity > 0))"
+    om = month("l.order_date")
+    rm = f"CASE WHEN {reversal} THEN {month('COALESCE(l.status_date, l.order_date)')} END"
+
+    def credit(expr: str) -> str:
+        """The members' credit of an amount of the lines, summed over the group, in units."""
+        value = f"CASE WHEN s.line_id IS NULL THEN {expr} ELSE ROUND({expr} * s.share, 4) END"
+        return f"CAST(SUM({value}) * {UNITS} AS BIGINT)"
+
+    net = credit("COALESCE(l.net_amount_reporting, 0)")
+    cost = credit("COALESCE(l.cost_amount_reporting, 0)")
+    qty = credit("l.quantity")
+    params: list = [organisation_id, organisation_id]
+    line_filter = month_filter = ""
+    if months is not None:
+        ranges = _month_ranges(months)
+        by_order = " OR ".join("(l.order_date BETWEEN %s AND %s)" for _ in ranges)
+        by_status = " OR ".join("(l.status_date BETWEEN %s AND %s)" for _ in ranges)
+        line_filter = f"\n    AND (({by_order}) OR ({by_status}))"
+        params += [d for r in ranges for d in r] + [d for r in ranges for d in r]
+        marks = ", ".join("%s" for _ in months)
+        month_filter = f"\n  AND (CASE WHEN sg.n = 1 THEN ev.om ELSE ev.rm END) IN ({marks})"
+        params += list(months)
+    sql = f"""
+SELECT %s AS organisation_id, ev.member_id,
+       CASE WHEN sg.n = 1 THEN ev.om ELSE ev.rm END AS month, ev.cat AS product_category_id,
+       SUM(sg.n * ev.net) AS revenue, SUM(sg.n * (ev.net - ev.cost)) AS gross_margin,
+       SUM(sg.n * ev.qty) AS units, SUM(sg.n * ev.lines) AS line_count
+FROM (
+  SELECT COALESCE(s.member_id, l.owner_id) AS member_id, {om} AS om,
+         l.product_category_id AS cat, {rm} AS rm,
+         {net} AS net, {cost} AS cost, {qty} AS qty, COUNT(*) AS lines
+  FROM {LINE_TABLE} l
+  LEFT JOIN {SPLIT_TABLE} s ON s.line_id = l.id
+  WHERE l.organisation_id = %s{line_filter}
+  GROUP BY COALESCE(s.member_id, l.owner_id), {om}, l.product_category_id, {rm}
+) ev
+CROSS JOIN (SELECT 1 AS n UNION ALL SELECT -1) sg
+WHERE (sg.n = 1 OR ev.rm IS NOT NULL){month_filter}
+GROUP BY ev.member_id, CASE WHEN sg.n = 1 THEN ev.om ELSE ev.rm END, ev.cat
+"""  # noqa: S608 - only table names, fixed SQL fragments and placeholders are interpolated
+    return sql, params
+
+
+def _select_sql_sqlite(organisation_id: int, months: list[dt.date] | None) -> tuple[str, list]:
+    """SQLite's form of ``_select_sql``.
 
     One pass over the lines: each line joined to its split rows (none: the owner gets it
     all) and to a two-row "sign" table — every line counts once with +1 in its order-date
     month, and a line cancelled later (or a sold line returned whole) once more with -1 in
-    its status-date month. ``CROSS JOIN`` keeps the lines the outer loop on SQLite, so each
-    line is read once; the GROUP BY sums integers (ten-thousandths), exact on any backend.
+    its status-date month. ``CROSS JOIN`` keeps the lines the outer loop, so each line is read
+    once; the GROUP BY sums integers (ten-thousandths): SQLite keeps decimals as REAL, so
+    each value is turned into whole ten-thousandths before it is added. (Measured: grouping
+    first by the status month too, as PostgreSQL does, costs SQLite more than it saves.)
     """
     backend = connection.vendor
     units = lambda expr: money_units_sql(expr, backend=backend)  # noqa: E731
@@ -95,6 +178,9 @@ def _insert_sql(organisation_id: int, months: list[dt.date] | None) -> tuple[str
     cost = units("COALESCE(l.cost_amount_reporting, 0)")
     qty = units("l.quantity")
     params: list = [organisation_id, organisation_id]
+    # A full rebuild reads every line of the organisation: a plain table scan (the unary +
+    # keeps the planner off the organisation's indexes and their row look-ups).
+    org_column = "+l.organisation_id" if months is None else "l.organisation_id"
     line_filter = month_filter = ""
     if months is not None:
         ranges = _month_ranges(months)
@@ -105,11 +191,9 @@ def _insert_sql(organisation_id: int, months: list[dt.date] | None) -> tuple[str
         month_filter = f"\nWHERE ev.month IN ({', '.join('%s' for _ in months)})"
         params += list(months)
     sql = f"""
-INSERT INTO {FACT_TABLE}
-  (organisation_id, member_id, month, product_category_id, revenue, gross_margin, units,
-   line_count)
-SELECT %s, ev.member_id, ev.month, ev.cat, SUM(ev.sign * ev.net_u),
-       SUM(ev.sign * (ev.net_u - ev.cost_u)), SUM(ev.sign * ev.qty_u), SUM(ev.sign)
+SELECT %s AS organisation_id, ev.member_id, ev.month, ev.cat AS product_category_id,
+       SUM(ev.sign * ev.net_u) AS revenue, SUM(ev.sign * (ev.net_u - ev.cost_u)) AS gross_margin,
+       SUM(ev.sign * ev.qty_u) AS units, SUM(ev.sign) AS line_count
 FROM (
   SELECT COALESCE(s.member_id, l.owner_id) AS member_id,
          l.product_category_id AS cat,
@@ -122,7 +206,7 @@ FROM (
   FROM {LINE_TABLE} l
   LEFT JOIN {SPLIT_TABLE} s ON s.line_id = l.id
   CROSS JOIN (SELECT 1 AS n UNION ALL SELECT -1) sg
-  WHERE l.organisation_id = %s
+  WHERE {org_column} = %s
     AND (sg.n = 1 OR {reversal}){line_filter}
 ) ev{month_filter}
 GROUP BY ev.member_id, ev.month, ev.cat
@@ -132,9 +216,9 @@ GROUP BY ev.member_id, ev.month, ev.cat
 
 def _recompute(organisation_id: int, months: list[dt.date] | None) -> None:
     """Delete and re-insert the facts of one organisation (all months or the given ones)."""
-    sql, params = _insert_sql(organisation_id, months)
+    pg = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if pg:
             # Room to group a large organisation in memory (a hash aggregate instead of an
             # on-disk sort); SET LOCAL ends with the surrounding transaction.
             cursor.execute("SET LOCAL work_mem = '256MB'")
@@ -149,6 +233,20 @@ def _recompute(organisation_id: int, months: list[dt.date] | None) -> None:
                 f"DELETE FROM {FACT_TABLE} WHERE organisation_id = %s AND month IN ({placeholders})",  # noqa: S608
                 [organisation_id, *months],
             )
+        if pg and months is None:
+            # PostgreSQL never runs INSERT ... SELECT in parallel, but does CREATE TABLE AS:
+            # the full rebuild scans and groups the lines with parallel workers into a
+            # temporary table (thousands of rows), then copies that in.
+            select, params = _select_sql(organisation_id, None)
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {BUILD_TABLE} ON COMMIT DROP AS {select}", params
+            )
+            cursor.execute(
+                f"INSERT INTO {FACT_TABLE} ({FACT_COLUMNS}) SELECT * FROM {BUILD_TABLE}"  # noqa: S608
+            )
+            cursor.execute(f"DROP TABLE {BUILD_TABLE}")
+            return
+        sql, params = _insert_sql(organisation_id, months)
         cursor.execute(sql, params)
 
 

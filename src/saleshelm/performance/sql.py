@@ -29,8 +29,11 @@ def vendor() -> str:
 
 def money_units_sql(expr: str, *, backend: str | None = None) -> str:
     """SQL turning a decimal expression (at most 4 places) into exact integer ten-thousandths."""
-    integer = "INTEGER" if (backend or vendor()) == "sqlite" else "BIGINT"
-    return f"CAST(ROUND(({expr}) * {UNITS}) AS {integer})"
+    if (backend or vendor()) == "sqlite":
+        return f"CAST(ROUND(({expr}) * {UNITS}) AS INTEGER)"
+    # PostgreSQL: numeric -> bigint rounds half away from zero, exactly as ROUND would, so the
+    # cast alone gives the same integer for one numeric operation less per value.
+    return f"CAST(({expr}) * {UNITS} AS BIGINT)"
 
 
 def share_units_sql(units_expr: str, share_expr: str, *, backend: str | None = None) -> str:
