@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 
 from saleshelm.core.errors import ApplicationError, PermissionDenied
 from saleshelm.imports.columns import CellError, parser_for
+from saleshelm.imports.kinds import base as kinds_base
 from saleshelm.imports.kinds import get_kind
-from saleshelm.imports.kinds.base import ImportContext, Kind, Row
+from saleshelm.imports.kinds.base import ImportContext, Kind, Row, has_none
 from saleshelm.imports.reading import Table, header_key, open_table
 from saleshelm.tenancy.actors import Actor
 
@@ -232,10 +233,10 @@ def _rows(kind: Kind, table: Table, plan: Plan, ctx: ImportContext):
 
     # Column by column: (where the text comes from, where the value goes, parser, memo).
     fast_columns = [
-        ((first,), None, at, parse, required, _memo(kind.columns[at]))
+        ((first,), None, at, parse, required, {"": None, None: None}, _mutable(kind.columns[at]))
         for first, at, parse, _label, required in simple
     ] + [
-        (indexes, convert, at, parse, required, _memo(kind.columns[at]))
+        (indexes, convert, at, parse, required, {"": None, None: None}, _mutable(kind.columns[at]))
         for indexes, at, parse, _label, required, convert in converted
     ]
     absent = [i for i in range(ncols) if i not in {c[2] for c in fast_columns}]
@@ -252,7 +253,7 @@ def _rows(kind: Kind, table: Table, plan: Plan, ctx: ImportContext):
         out: list[Any] = [None] * ncols
         for i in absent:
             out[i] = [None] * n
-        for indexes, convert, at, parse, required, memo in fast_columns:
+        for indexes, convert, at, parse, required, memo, mutable in fast_columns:
             column: Sequence[Any]
             if convert is None:
                 column = texts[indexes[0]]
@@ -261,26 +262,22 @@ def _rows(kind: Kind, table: Table, plan: Plan, ctx: ImportContext):
                     column = list(map(convert, *[texts[j] for j in indexes]))
                 except CellError:
                     return None
-            if memo is None:  # values that must not be shared between rows
-                try:
-                    parsed = [parse(raw) if raw else None for raw in column]
-                except CellError:
-                    return None
-            else:
-                get = memo.__getitem__
-                try:
-                    parsed = list(map(get, column))
-                except KeyError:
-                    if len(memo) > MEMO_LIMIT:
-                        memo.clear()
-                        memo[""] = memo[None] = None
-                    for raw in set(column).difference(memo):
-                        try:
-                            memo[raw] = parse(raw)
-                        except CellError:
-                            return None
-                    parsed = list(map(get, column))
-            if required and None in parsed:
+            get = memo.__getitem__
+            try:
+                parsed = list(map(get, column))
+            except KeyError:
+                if len(memo) > MEMO_LIMIT:
+                    memo.clear()
+                    memo[""] = memo[None] = None
+                for raw in set(column).difference(memo):
+                    try:
+                        memo[raw] = parse(raw)
+                    except CellError:
+                        return None
+                parsed = list(map(get, column))
+            if mutable:  # each row gets its own copy of a list value
+                parsed = [None if v is None else list(v) for v in parsed]
+            if required and has_none(parsed):
                 return None
             out[at] = parsed
         for group, nothing in zip(groups, all_none, strict=True):
@@ -298,17 +295,15 @@ def _rows(kind: Kind, table: Table, plan: Plan, ctx: ImportContext):
             chunk = [(number, cells) for number, cells in chunk if not skip(cells)]
             if not chunk:
                 continue
-        batch = fast_batch(chunk)
+        batch = fast_batch(chunk) if kinds_base.COLUMN_BY_COLUMN else None
         if batch is None:
             batch = [parse_row(number, cells) for number, cells in chunk]
         yield batch
 
 
-def _memo(column) -> dict | None:
-    """A column's memo of parsed values by cell text (None for values that are mutable)."""
-    if column.type == "split":
-        return None
-    return {"": None, None: None}
+def _mutable(column) -> bool:
+    """Are this column's values lists (each row must have its own)?"""
+    return column.type == "split"
 
 
 def _process(kind: Kind, table: Table, plan: Plan, ctx: ImportContext, progress: Progress | None):

@@ -177,13 +177,16 @@ def _csv_rows(reader, width: int) -> Iterator[tuple[int, list[str]]]:
     number = 1
     for cells in reader:
         number += 1
-        if not cells or _is_blank(cells):
+        # One string per row answers "blank?" and "all ASCII?" without a loop over cells.
+        text = "".join(cells)
+        if not text or text.isspace():
             continue
         if len(cells) < width:
             cells.extend([""] * (width - len(cells)))
-        for i, c in enumerate(cells):
-            if not c.isascii():
-                cells[i] = unicodedata.normalize("NFC", c)
+        if not text.isascii():
+            for i, c in enumerate(cells):
+                if not c.isascii():
+                    cells[i] = unicodedata.normalize("NFC", c)
         yield number, cells
 
 
