@@ -359,3 +359,13 @@ def test_a_rep_cannot_open_the_edit_page_of_a_record_of_another_team(world, book
         reverse("crm:account_edit", kwargs={"pk": book["other_account"].pk})
     )
     assert r.status_code == 404
+
+
+def test_the_deal_page_asks_motivation_what_the_deal_earns_except_for_a_viewer(
+    world, web_client, book
+):
+    url = reverse("crm:opportunity", args=[book["opp"].pk])
+    earnings = reverse("motivation:deal_earnings", args=[book["opp"].pk])
+    assert f'hx-get="{earnings}"' in web_client(world.rep).get(url).content.decode()
+    viewer_page = web_client(world.viewer).get(url)
+    assert viewer_page.status_code == 200 and earnings not in viewer_page.content.decode()
