@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import F, Max, OuterRef, Q, Subquery, TextField
 from django.db.models.functions import Cast
@@ -368,38 +369,82 @@ def load_lines(
                 organisation_id=organisation_id, member_id=member_id
             ).values("line_id")
         )
-    # Decimals travel as text and are read with Decimal(): exact on SQLite (which keeps them
-    # as REAL) and PostgreSQL alike, and much cheaper than the ORM's per-value converters.
-    texts = {name: Cast(name, TextField()) for name in DECIMAL_LINE_FIELDS}
+    # One raw fetch of plain tuples: every column is an annotation, so the SQL selects them
+    # in exactly this order, and no Django converter runs per value. Decimals travel as
+    # text and are read with Decimal(): exact on SQLite (which keeps them as REAL) and
+    # PostgreSQL alike; SQLite hands dates back as ISO text, read once per distinct day.
     fields = LINE_FIELDS + (DETAIL_FIELDS if detail else ())
-    rows = (
+    columns = {
+        f"c{i}": Cast(name, TextField()) if name in DECIMAL_LINE_FIELDS else F(name)
+        for i, name in enumerate(fields)
+    }
+    qs = (
         OrderLine.objects.filter(organisation_id=organisation_id)
         .filter(match)
-        .annotate(**{f"{k}_text": v for k, v in texts.items()})
+        .annotate(**columns)
         .order_by("id")
-        .values_list(*[f"{f}_text" if f in texts else f for f in fields])
+        .values_list(*columns)
     )
-    decimal_at = [i for i, f in enumerate(LINE_FIELDS) if f in texts]
     firsts = first_orders(organisation_id) if detail else {}
     lines: list[SourceLine] = []
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # no range at all
+        return lines
+    conn = connections[qs.db]
+    days: dict[Any, dt.date | None] = {None: None}
+
+    def day(value: Any) -> dt.date | None:
+        found = days.get(value)
+        if found is None and value is not None:
+            found = days[value] = (
+                value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+            )
+        return found
+
+    D = Decimal
     current: SourceLine | None = None
-    for raw in rows.iterator(chunk_size=5000):
-        row = list(raw)
-        for i in decimal_at:
-            if row[i] is not None:
-                row[i] = Decimal(row[i])
-        if current is None or current.id != row[0]:
-            current = SourceLine(*row[:16])
-            if detail:
-                account_id, returned_order, segment = row[18:21]
-                if account_id is not None:
-                    order_id = returned_order or current.order_id
-                    first = firsts.get(account_id)
-                    current.order_type = NEW_ORDER if first == order_id else EXISTING_ORDER
-                current.segment = segment
-            lines.append(current)
-        if row[16] is not None:
-            current.splits.append((row[16], row[17]))
+    current_id = None
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        while True:
+            chunk = cursor.fetchmany(10000)
+            if not chunk:
+                break
+            for row in chunk:
+                if row[0] != current_id:
+                    cost = row[9]
+                    cost_rep = row[10]
+                    net_rep = row[8]
+                    current = SourceLine(
+                        row[0],
+                        row[1],
+                        row[2],
+                        row[3],
+                        row[4],
+                        row[5],
+                        D(row[6]),
+                        D(row[7]),
+                        None if net_rep is None else D(net_rep),
+                        None if cost is None else D(cost),
+                        None if cost_rep is None else D(cost_rep),
+                        row[11],
+                        row[12],
+                        day(row[13]),
+                        day(row[14]),  # type: ignore[arg-type]
+                        row[15],
+                    )
+                    current_id = row[0]
+                    if detail:
+                        account_id, returned_order, segment = row[18:21]
+                        if account_id is not None:
+                            order_id = returned_order or current.order_id
+                            first = firsts.get(account_id)
+                            current.order_type = NEW_ORDER if first == order_id else EXISTING_ORDER
+                        current.segment = segment
+                    lines.append(current)
+                if row[16] is not None:
+                    current.splits.append((row[16], D(row[17])))  # type: ignore[union-attr]
     return lines
 
 
