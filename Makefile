@@ -14,6 +14,7 @@ help:
 	@echo "make test   - set up and run the whole test suite (SQLite; set SALESHELM_DATABASE_URL for PostgreSQL)"
 	@echo "make lint   - ruff, mypy, Django checks, missing migrations"
 	@echo "make bench  - benchmarks beside their references (SIZE=S|M|L)"
+	@echo "make fuzz   - schemathesis over the whole API, 100 cases per operation and role (long)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +47,13 @@ lint: $(STAMP)
 	SALESHELM_SECRET_KEY=lint-$$(date +%s)-a-long-random-production-key-for-the-deploy-check \
 	  SALESHELM_ALLOWED_HOSTS=saleshelm.example.com \
 	  $(BIN)/saleshelm manage check --deploy --fail-level WARNING
+
+# SPEC §11.2 in full: every operation x (rep, admin) x 100 generated cases (about 80 CPU-minutes;
+# `make test` runs the same test with 5 cases). Set SALESHELM_DATABASE_URL for PostgreSQL.
+fuzz: $(STAMP)
+	@mkdir -p var
+	SALESHELM_FUZZ_EXAMPLES=$${SALESHELM_FUZZ_EXAMPLES:-100} $(BIN)/pytest -n $(PYTEST_WORKERS) \
+	  -q -p no:cacheprovider tests/reliability/test_api_fuzz.py $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(SIZE) $(BENCH_ARGS)
