@@ -22,7 +22,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -37,7 +37,7 @@ from saleshelm.core.periods import Period, parse_period, period_of
 from saleshelm.crm.models import OrderLine, OrderLineSplit
 from saleshelm.crm.services.rates import RateBook
 from saleshelm.incentives.engine import types as e
-from saleshelm.incentives.engine.allocation import allocate
+from saleshelm.incentives.engine.allocation import allocate, quantum
 from saleshelm.incentives.engine.calculate import calculate, is_clawback
 from saleshelm.incentives.models import (
     CLOSED_STATUSES,
@@ -462,39 +462,69 @@ class CreditBook:
         units: bool,
     ) -> None:
         places = minor_unit(currency)
+        money = quantum(places)
+        units_unit = quantum(UNITS_PLACES)
+        one = Decimal(1)
         self.by_member: dict[int, list[e.Credit]] = defaultdict(list)
-        for ln in lines:
-            net, cost = self._amounts(ln, currency, organisation, rates)
-            shares = ln.splits or [(ln.owner_id, Decimal(1))]
+        by_member = self.by_member
+        # Credits are frozen dataclasses: filled through their __dict__ (the same objects,
+        # without a frozen __init__'s 16 object.__setattr__ calls each). Lines are visited in
+        # the credits' order, so every member's list comes out sorted.
+        new = object.__new__
+        credit = e.Credit
+        ordered = sorted(lines, key=lambda ln: (ln.order_date, ln.order, ln.line, ln.id))
+        for ln in ordered:
+            if ln.currency == currency:
+                net, cost = ln.net, ln.cost
+            else:
+                net, cost = self._amounts(ln, currency, organisation, rates)
+            common = {
+                "line_id": ln.id,
+                "order_id": ln.order_id,
+                "order": ln.order,
+                "line": ln.line,
+                "sku": ln.sku,
+                "order_date": ln.order_date,
+                "quantity": ln.quantity,
+                "status": ln.status,
+                "status_date": ln.status_date,
+                "category": ln.category,
+                "order_type": ln.order_type,
+                "segment": ln.segment,
+            }
+            if not ln.splits:  # wholly the owner's: nothing to allocate
+                c = new(credit)
+                d = c.__dict__
+                d.update(common)
+                d["share"] = one
+                d["revenue"] = net.quantize(money, rounding=ROUND_HALF_UP)
+                d["margin"] = (
+                    (net - (cost or ZERO)).quantize(money, rounding=ROUND_HALF_UP)
+                    if margin
+                    else ZERO
+                )
+                d["units"] = (
+                    ln.quantity.quantize(units_unit, rounding=ROUND_HALF_UP) if units else ZERO
+                )
+                by_member[ln.owner_id].append(c)
+                continue
+            shares = ln.splits
             revenue = allocate(net, shares, places)
             margins = allocate(net - (cost or ZERO), shares, places) if margin else {}
             quantities = allocate(ln.quantity, shares, UNITS_PLACES) if units else {}
             total_share = sum((s for _, s in shares), ZERO)
             for member_id, share in shares:
-                self.by_member[member_id].append(
-                    e.Credit(
-                        line_id=ln.id,
-                        order_id=ln.order_id,
-                        order=ln.order,
-                        line=ln.line,
-                        sku=ln.sku,
-                        order_date=ln.order_date,
-                        quantity=ln.quantity,
-                        share=share / total_share if total_share != 1 else share,
-                        revenue=revenue[member_id],
-                        margin=margins.get(member_id, ZERO),
-                        units=quantities.get(member_id, ZERO),
-                        status=ln.status,
-                        status_date=ln.status_date,
-                        category=ln.category,
-                        order_type=ln.order_type,
-                        segment=ln.segment,
-                    )
-                )
-        self.dates: dict[int, list[dt.date]] = {}
-        for member_id, credits in self.by_member.items():
-            credits.sort(key=lambda c: (c.order_date, c.order, c.line, c.line_id))
-            self.dates[member_id] = [c.order_date for c in credits]
+                c = new(credit)
+                d = c.__dict__
+                d.update(common)
+                d["share"] = share / total_share if total_share != 1 else share
+                d["revenue"] = revenue[member_id]
+                d["margin"] = margins.get(member_id, ZERO)
+                d["units"] = quantities.get(member_id, ZERO)
+                by_member[member_id].append(c)
+        self.dates: dict[int, list[dt.date]] = {
+            member_id: [c.order_date for c in credits] for member_id, credits in by_member.items()
+        }
 
     @staticmethod
     def _amounts(
