@@ -171,8 +171,7 @@ def load_duckdb(org) -> Any:
     )
     duck.execute(
         # An amount in ten-thousandths times a share, rounded half-up to ten-thousandths.
-        "CREATE MACRO share_units(u, s) AS "
-        "rdiv(CAST(u AS HUGEINT) * CAST(s * 10000 AS BIGINT), 10000)"
+        "CREATE MACRO share_units(u, s) AS rdiv(u * CAST(s * 10000 AS BIGINT), 10000)"
     )
     return duck
 
@@ -181,8 +180,13 @@ def load_duckdb(org) -> Any:
 
 REFERENCE_SQL = f"""
 WITH credit AS (
-  SELECT COALESCE(s.member_id, l.owner_id) AS member_id, l.order_date, l.status,
-         l.status_date, l.quantity,
+  -- one row per line and credited member: +1 booked in the period, -1 cancelled (or
+  -- returned whole) in the period by its status date; both, 0 (still an event of the period)
+  SELECT COALESCE(s.member_id, l.owner_id) AS member_id,
+         (CASE WHEN l.order_date BETWEEN $start AND $end THEN 1 ELSE 0 END
+          - CASE WHEN (l.status = 'cancelled' OR (l.status = 'returned' AND l.quantity > 0))
+                  AND COALESCE(l.status_date, l.order_date) BETWEEN $start AND $end
+                 THEN 1 ELSE 0 END) AS sign,
          CASE WHEN s.line_id IS NULL THEN CAST(COALESCE(l.net, 0) * 10000 AS BIGINT)
               ELSE share_units(CAST(COALESCE(l.net, 0) * 10000 AS BIGINT), s.share) END AS v
   FROM lines l LEFT JOIN splits s ON s.line_id = l.id
@@ -190,14 +194,7 @@ WITH credit AS (
      OR (COALESCE(l.status_date, l.order_date) BETWEEN $start AND $end
          AND (l.status = 'cancelled' OR (l.status = 'returned' AND l.quantity > 0)))
 ),
-events AS (
-  SELECT member_id, v FROM credit WHERE order_date BETWEEN $start AND $end
-  UNION ALL
-  SELECT member_id, -v FROM credit
-  WHERE (status = 'cancelled' OR (status = 'returned' AND quantity > 0))
-    AND COALESCE(status_date, order_date) BETWEEN $start AND $end
-),
-actuals AS (SELECT member_id, SUM(v) AS actual FROM events GROUP BY member_id),
+actuals AS (SELECT member_id, SUM(sign * v) AS actual FROM credit GROUP BY member_id),
 target_months AS (
   SELECT t.id, t.member_id, t.start, t."end", CAST(t.value * 10000 AS HUGEINT) AS value_u,
          (t.start = $start AND t."end" = $end) AS exact,
@@ -235,7 +232,7 @@ figures AS (
   LEFT JOIN actuals a ON a.member_id = m.id
   LEFT JOIN target_sums ts ON ts.member_id = m.id
   WHERE (m.is_active AND m.role IN ('rep', 'manager')) OR a.member_id IS NOT NULL
-     OR m.id IN (SELECT member_id FROM target_months)
+     OR ts.member_id IS NOT NULL  -- a target overlapping the period has a month in it
 )
 SELECT id, name, email, team, actual, target, expected,
        CASE WHEN target <> 0 THEN rdiv(actual * 10000, target) END AS attainment,
