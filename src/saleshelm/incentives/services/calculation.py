@@ -1149,6 +1149,21 @@ def _credit_rows(org_id: int, statement_id: int, result: e.StatementResult) -> l
     ]
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(f: models.Field) -> Callable[[Any], str]:
+    """How a value of field ``f`` is written in COPY's text format (``\\N`` for NULL)."""
+    if isinstance(f, models.BooleanField):
+        return lambda v: "\\N" if v is None else ("t" if v else "f")
+    if isinstance(f, models.DateField):  # dates and datetimes
+        return lambda v: "\\N" if v is None else v.isoformat()
+    if isinstance(f, (models.CharField, models.TextField)):
+        return lambda v: "\\N" if v is None else v.translate(_COPY_ESCAPES)
+    # Integers, foreign keys, decimals (str() is exact; PostgreSQL reads exponent forms).
+    return lambda v: "\\N" if v is None else str(v)
+
+
 def insert_rows(model, names: list[str], rows: list[tuple]) -> None:
     """Append many rows to ``model``'s table in one statement: ``COPY`` on PostgreSQL, one
     ``executemany`` on SQLite. ``created_at``/``updated_at`` are set to now; values are plain
@@ -1163,13 +1178,22 @@ def insert_rows(model, names: list[str], rows: list[tuple]) -> None:
     quoted = ", ".join(conn.ops.quote_name(c) for c in columns)
     table = conn.ops.quote_name(model._meta.db_table)
     if conn.vendor == "postgresql":
+        # COPY's text format written by hand, a block of rows at a time: one join per row
+        # instead of psycopg's per-value dumpers (write_row).
+        text = [_copy_text(f) for f in fields]
+        stamps = "\t" + now.isoformat() + "\t" + now.isoformat() + "\n"
         conn.ensure_connection()
         with (
             conn.cursor() as cursor,
             cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy,
         ):
-            for row in rows:
-                copy.write_row((*row, now, now))
+            for lo in range(0, len(rows), 10000):
+                copy.write(
+                    "".join(
+                        "\t".join([t(v) for t, v in zip(text, row, strict=True)]) + stamps
+                        for row in rows[lo : lo + 10000]
+                    )
+                )
         return
     # SQLite stores decimals and dates as text it converts itself; adapt once per kind.
     stamp = conn.ops.adapt_datetimefield_value(now)
@@ -1243,6 +1267,22 @@ STATEMENT_FIELDS = [
 ]
 
 
+def _delete_parts(model, run: CommissionRun) -> None:
+    """Delete the lines (or credits) of a run's statements: ``statement_id IN (the run's
+    statements)``, one statement. The ORM's ``statement__run`` filter deletes by ``id IN
+    (a join)``, a second pass over the table that took PostgreSQL three times as long."""
+    conn = connections[router.db_for_write(model)]
+    q = conn.ops.quote_name
+    statement = Statement._meta
+    sql = (
+        f"DELETE FROM {q(model._meta.db_table)} WHERE {q('statement_id')} IN "  # noqa: S608
+        f"(SELECT {q(statement.pk.column)} FROM {q(statement.db_table)} "
+        f"WHERE {q('run_id')} = %s)"
+    )
+    with conn.cursor() as cursor:
+        cursor.execute(sql, [run.pk])
+
+
 def write(run: CommissionRun, computed: list[Computed], started: dt.datetime) -> dict:
     """Replace the run's statements with ``computed``: existing statements keep their id (so
     disputes and adjustments referring to them stay valid), lines and credits are rewritten.
@@ -1256,8 +1296,8 @@ def write(run: CommissionRun, computed: list[Computed], started: dt.datetime) ->
     }
     Dispute.objects.filter(placed_statement__run=run).update(placed_statement=None)
     Dispute.objects.filter(line__statement__run=run).update(line=None)
-    PayoutLine.objects.filter(statement__run=run)._raw_delete(PayoutLine.objects.db)
-    CreditLine.objects.filter(statement__run=run)._raw_delete(CreditLine.objects.db)
+    _delete_parts(PayoutLine, run)
+    _delete_parts(CreditLine, run)
     keep: dict[tuple, Statement] = {}
     fresh: list[Statement] = []
     for c in computed:
