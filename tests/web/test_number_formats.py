@@ -37,3 +37,16 @@ def test_an_htmx_fragment_for_a_deal_with_a_four_digit_id_keeps_its_id(world, we
     assert r.status_code == 200
     html = r.content.decode()
     assert 'id="deal-goal-12345"' in html and 'for="goal-12345"' in html
+
+
+def test_amounts_may_be_typed_grouped_in_either_language():
+    from saleshelm.core.forms import LocalizedDecimalField
+
+    field = LocalizedDecimalField(max_digits=20, decimal_places=4)
+    with translation.override("en"):
+        assert field.clean("90,000") == Decimal("90000")
+        assert field.clean("1,234,567.5") == Decimal("1234567.5")
+    with translation.override("vi"):
+        assert field.clean("90.000") == Decimal("90000")
+        assert field.clean("1.234.567,5") == Decimal("1234567.5")
+        assert field.clean("12,5") == Decimal("12.5")

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from saleshelm.core.errors import ApplicationError
+from saleshelm.core.forms import LocalizedDecimalField
 from saleshelm.core.periods import Period, parse_period, period_of
 from saleshelm.performance.metrics import all_metrics
 from saleshelm.performance.models import AssigneeType, Distribution
@@ -43,13 +44,12 @@ def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
 def _money_field(
     label, *, required: bool = True, help_text: StrOrPromise = ""
 ) -> forms.DecimalField:
-    return forms.DecimalField(
+    return LocalizedDecimalField(
         label=label,
         required=required,
         min_value=Decimal(0),
         max_digits=20,
         decimal_places=4,
-        localize=True,
         help_text=help_text,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
@@ -134,14 +134,13 @@ class WeightsMixin:
     def add_weight_fields(self, labels: list[str] | None = None) -> None:
         for i in range(MAX_MONTHS):
             label = labels[i] if labels and i < len(labels) else _("Month %(n)s") % {"n": i + 1}
-            self.fields[f"w{i + 1}"] = forms.DecimalField(
+            self.fields[f"w{i + 1}"] = LocalizedDecimalField(
                 label=label,
                 required=False,
                 min_value=Decimal(0),
                 max_value=HUNDRED,
                 max_digits=9,
                 decimal_places=4,
-                localize=True,
                 widget=forms.TextInput(
                     attrs={"inputmode": "decimal", "autocomplete": "off", "class": "weight-input"}
                 ),
