@@ -233,3 +233,39 @@ def test_a_deal_of_a_member_without_a_plan_says_so(world, web_client):
     deal = OpportunityFactory(owner=world.rep, amount=D(30000))
     r = web_client(world.rep).get(reverse("motivation:deal_earnings", args=[deal.pk]))
     assert r.status_code == 200 and b"no commission plan" in r.content
+
+
+def test_amounts_in_the_plan_form_are_read_in_the_writer_s_language(world, web_client):
+    client = web_client(world.finance)
+    tiers = {
+        "tiers_on": "amount",
+        "tier-0-from": "0",
+        "tier-0-rate": "0.04",
+        "tier-1-from": "150,000",
+        "tier-1-rate": "0.06",
+        "tier-2-from": "250,000.5",
+        "tier-2-rate": "0.08",
+        "cap": "1,000,000",
+    }
+    r = client.post(reverse("motivation:plan_create"), _form(world, **tiers))
+    assert r.status_code == 302
+    component = PlanVersion.objects.get(plan__name="AE 2026").definition["components"][0]
+    assert [t["from"] for t in component["tiers"]] == ["0", "150000", "250000.5"]
+    assert component["cap"] == "1000000"
+    # the same plan typed in Vietnamese: "." groups, "," marks decimals
+    vi = {
+        **tiers,
+        "tier-1-from": "150.000",
+        "tier-2-from": "250.000,5",
+        "tier-0-rate": "0,04",
+        "cap": "1.000.000",
+    }
+    r = client.post(
+        reverse("motivation:plan_create"),
+        _form(world, name="AE 2026 vi", **vi),
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert r.status_code == 302
+    component = PlanVersion.objects.get(plan__name="AE 2026 vi").definition["components"][0]
+    assert [t["from"] for t in component["tiers"]] == ["0", "150000", "250000.5"]
+    assert component["tiers"][0]["rate"] == "0.04" and component["cap"] == "1000000"

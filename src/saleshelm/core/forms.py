@@ -26,6 +26,13 @@ def ungroup(text: str) -> str:
     return whole + mark + decimals
 
 
+def delocalize_number(text: str) -> str:
+    """A number as the reader typed it -> the plain form ``Decimal`` reads ("1.234,5" in
+    Vietnamese, "1,234.5" in English -> "1234.5")."""
+    whole, mark, decimals = ungroup(text).partition(get_format("DECIMAL_SEPARATOR"))
+    return whole + ("." if mark else "") + decimals
+
+
 class LocalizedDecimalField(forms.DecimalField):
     """A decimal typed in the reader's language, grouping allowed."""
 

@@ -17,6 +17,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from saleshelm.core.errors import ApplicationError
+from saleshelm.core.forms import LocalizedDecimalField, delocalize_number
 from saleshelm.incentives.engine import types as e
 from saleshelm.incentives.forms_motivation import DATE, MembersField
 from saleshelm.incentives.models.plans import PeriodKind
@@ -51,7 +52,7 @@ COMPONENT_FIELDS = {
 
 
 def _decimal(required: bool = False, **kw) -> forms.DecimalField:
-    return forms.DecimalField(required=required, max_digits=25, decimal_places=10, **kw)
+    return LocalizedDecimalField(required=required, max_digits=25, decimal_places=10, **kw)
 
 
 class PlanForm(forms.Form):
@@ -144,7 +145,7 @@ class PlanForm(forms.Form):
             problems = []
             for key in ("from", "rate"):
                 try:
-                    value = Decimal(row[key].replace(",", "."))
+                    value = Decimal(delocalize_number(row[key]))
                     if not value.is_finite():
                         raise ValueError
                 except Exception:
@@ -156,7 +157,7 @@ class PlanForm(forms.Form):
                 self.tier_errors[i] = [str(p) for p in problems]
                 continue
             tiers.append(
-                {"from": row["from"].replace(",", "."), "rate": row["rate"].replace(",", ".")}
+                {"from": delocalize_number(row["from"]), "rate": delocalize_number(row["rate"])}
             )
             self._tier_index.append(i)
         if not tiers and not self.tier_errors:
