@@ -67,6 +67,7 @@ class Pending:
     stage: str | None  # casefolded stage name (None: the pipeline itself)
     kind: str = StageKind.OPEN
     probability: Decimal = Decimal(0)
+    forecast_category: str = ""  # a new stage has no default of its own
 
 
 def _guess_kind(name: str) -> str:
@@ -224,14 +225,19 @@ class OpportunitiesKind(RecordKind):
             first = first or key
             if is_default:
                 default = key
-        for pipeline_id, pk, name, kind, probability in (
+        for pipeline_id, pk, name, kind, probability, category in (
             Stage.objects.filter(organisation_id=ctx.organisation_id)
             .order_by("position", "pk")
-            .values_list("pipeline_id", "pk", "name", "kind", "probability")
+            .values_list("pipeline_id", "pk", "name", "kind", "probability", "forecast_category")
         ):
             if pipeline_id in by_id:
                 by_id[pipeline_id]["stages"][name.casefold()] = SimpleNamespace(
-                    id=pk, pipeline_id=pipeline_id, name=name, kind=kind, probability=probability
+                    id=pk,
+                    pipeline_id=pipeline_id,
+                    name=name,
+                    kind=kind,
+                    probability=probability,
+                    forecast_category=category,
                 )
         ctx.state["pipes"] = pipes
         ctx.state["default_pipe"] = default or first
