@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from saleshelm.tenancy.models import Membership, Organisation
 from saleshelm.tenancy.roles import Role
@@ -138,6 +139,14 @@ def build_world() -> World:
         b_admin,
         b_rep,
     )
+
+
+@pytest.fixture(autouse=True)
+def _language_of_each_test_is_its_own():
+    """A request in Vietnamese leaves Vietnamese active in the thread (LocaleMiddleware
+    activates and nothing resets it); the next test of the same worker starts in English."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
