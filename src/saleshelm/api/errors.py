@@ -37,11 +37,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(OverflowError)
     @api.exception_handler(DataError)
-    def out_of_range(request, exc):
-        # A number beyond what the database stores (an id of 30 digits, an offset of 2**80):
-        # no such record can exist, and nothing was written.
-        log.info("value out of range path=%s: %s", request.path, exc)
-        message = "A number in the request is out of range."
+    def cannot_be_stored(request, exc):
+        # A value the database cannot hold: a number beyond 64 bits (an id of 30 digits, an
+        # offset of 2**80) or, on PostgreSQL, text with a NUL character. Nothing was written.
+        log.info("value cannot be stored path=%s: %s", request.path, exc)
+        message = (
+            "A value in the request cannot be stored: a number out of range "
+            "or a character that is not allowed."
+        )
         return api.create_response(
             request,
             {"code": "invalid", "message": message, "errors": [{"field": "", "message": message}]},
@@ -52,6 +55,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def integrity_error(request, exc):
         # Two requests raced for the same unique key (or SQLite refused a value's type):
         # the transaction was rolled back; the client may read again and retry.
+        if "datatype mismatch" in str(exc):  # SQLite's word for an integer beyond 64 bits
+            return cannot_be_stored(request, exc)
         log.info("integrity error path=%s: %s", request.path, exc)
         return api.create_response(
             request,
