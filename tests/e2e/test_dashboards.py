@@ -76,12 +76,14 @@ def test_rep_sees_my_period_with_charts(seeded, live_server, browser_page):  # n
     _shot(page, "perf-03-rep-leaderboard")
     # the rep's scorecard
     page.locator("#sidebar").get_by_role("link", name="Scorecards").click()
+    page.get_by_role("heading", name="My scorecard").wait_for()  # the page the click opens
     assert page.get_by_role("heading", name="My scorecard").is_visible()
     _shot(page, "perf-04-rep-scorecard")
     # the forecast page: submit a call
     page.locator("#sidebar").get_by_role("link", name="Forecast").click()
     page.get_by_label("I expect to close").fill("125000")
     page.get_by_role("button", name="Submit forecast").click()
+    page.get_by_text("Forecast submitted.").wait_for()  # the page the click opens
     assert page.get_by_text("Forecast submitted.").is_visible()
     _shot(page, "perf-05-rep-forecast")
     assert not page.console_errors

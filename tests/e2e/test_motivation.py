@@ -210,6 +210,7 @@ def test_a_rep_thanks_a_colleague_for_a_value_and_sees_it_in_the_feed(
 
     # the rep's own recognition: the badge the manager gave
     page.get_by_role("link", name="My recognition").click()
+    page.get_by_text("Covered Bình's accounts").wait_for()  # the page the click opens
     assert page.get_by_text("Covered Bình's accounts").is_visible()
     _shot(page, "m03-my-recognition")
 
@@ -224,6 +225,7 @@ def test_a_rep_thanks_a_colleague_for_a_value_and_sees_it_in_the_feed(
 
     # our commitments: both sides, with the record of each
     page.locator("#sidebar").get_by_role("link", name="Our commitments").click()
+    page.get_by_text("Forty calls a week").wait_for()  # the page the click opens
     assert page.get_by_text("Forty calls a week").is_visible()
     assert page.get_by_text("Negotiation workshop").is_visible()
     _shot(page, "m05-commitments")
@@ -256,10 +258,12 @@ def test_badges_and_pulse_results_for_a_manager(motivation_world, live_server, b
     _sign_in(page, url, "manager@acme.test")
 
     page.locator("#sidebar").get_by_role("link", name="Badges").click()
+    page.get_by_text("Team player").first.wait_for()  # the page the click opens
     assert page.get_by_text("Team player").first.is_visible()
     _shot(page, "m07-badges")
 
     page.locator("#sidebar").get_by_role("link", name="Team commitments").click()
+    page.get_by_role("link", name="Nguyễn Văn An").wait_for()  # the page the click opens
     assert page.get_by_role("link", name="Nguyễn Văn An").is_visible()
     _shot(page, "m08-team-commitments")
 

@@ -119,6 +119,7 @@ def test_rep_signs_in_and_finds_their_place_then_switches_to_vietnamese(
 
     # a team page
     page.get_by_role("link", name="North", exact=True).click()
+    page.get_by_role("heading", name="North").wait_for()  # the page the click opens
     assert page.get_by_role("heading", name="North").is_visible()
     assert page.get_by_text("Trần Thị Bình").first.is_visible()
     _shot(page, "04-team")
@@ -173,6 +174,7 @@ def test_small_screen_menu_opens_from_the_menu_button(e2e_world, live_server, br
     assert not sidebar.is_visible()
     _shot(page, "10-mobile-home")
     page.get_by_role("button", name="Menu").click()
+    sidebar.wait_for()  # the page the click opens
     assert sidebar.is_visible()
     _shot(page, "11-mobile-menu")
     sidebar.get_by_role("link", name="My role").click()
