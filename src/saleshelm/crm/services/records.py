@@ -295,7 +295,7 @@ def lead_convert(
     from saleshelm.crm.services.opportunities import opportunity_create
 
     require_edit(actor, lead)
-    lead = Lead.objects.select_for_update().select_related("owner").get(pk=lead.pk)
+    lead = Lead.objects.select_for_update(of=("self",)).select_related("owner").get(pk=lead.pk)
     require_edit(actor, lead)
     if lead.status == LeadStatus.CONVERTED:
         raise Conflict("This lead is already converted.", code="already_converted")

@@ -187,7 +187,7 @@ def pulse_surveys_roll(*, organisation: Organisation, today: dt.date | None = No
     today = today or org_today(organisation)
     actor = SystemActor(organisation, label="pulse")
     due = (
-        PulseSurvey.objects.select_for_update()
+        PulseSurvey.objects.select_for_update(of=("self",))  # not the outer-joined successor
         .filter(organisation=organisation, repeat_days__gt=0, closed_at__isnull=True)
         .filter(next_survey__isnull=True)
         .order_by("opens_on", "pk")

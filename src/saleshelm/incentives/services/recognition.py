@@ -740,7 +740,9 @@ def contest_update(
     teams: Sequence[Team] | None = None,
     prizes: Sequence[Any] | None = None,
 ) -> Contest:
-    contest = Contest.objects.select_for_update().select_related("team").get(pk=contest.pk)
+    contest = (
+        Contest.objects.select_for_update(of=("self",)).select_related("team").get(pk=contest.pk)
+    )
     _require_contest_manager(actor, contest)
     before = _contest_snapshot(contest)
     m = get_metric(metric or contest.metric)
@@ -781,7 +783,9 @@ def contest_update(
 
 @transaction.atomic
 def contest_cancel(*, actor: Actor, contest: Contest, reason: str = "") -> Contest:
-    contest = Contest.objects.select_for_update().select_related("team").get(pk=contest.pk)
+    contest = (
+        Contest.objects.select_for_update(of=("self",)).select_related("team").get(pk=contest.pk)
+    )
     _require_contest_manager(actor, contest)
     contest.status = ContestStatus.CANCELLED
     contest.save(update_fields=["status", "updated_at"])
