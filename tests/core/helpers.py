@@ -40,9 +40,18 @@ def one_line(text: str) -> str:
 
 
 def env_for(db_name: str, **extra: str) -> dict[str, str]:
-    """The environment of a subprocess that works on this test's SQLite database file."""
+    """The environment of a subprocess that works on this test's database: the SQLite file,
+    or the PostgreSQL test database on the server the suite runs against."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SALESHELM_")}
-    env["SALESHELM_DATABASE_URL"] = f"sqlite:///{db_name}"
+    settings = connections["default"].settings_dict
+    if connections["default"].vendor == "postgresql":
+        user = settings.get("USER") or "postgres"
+        password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
+        host = settings.get("HOST") or "127.0.0.1"
+        port = settings.get("PORT") or 5432
+        env["SALESHELM_DATABASE_URL"] = f"postgres://{user}{password}@{host}:{port}/{db_name}"
+    else:
+        env["SALESHELM_DATABASE_URL"] = f"sqlite:///{db_name}"
     env.update(extra)
     return env
 
