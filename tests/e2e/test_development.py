@@ -22,6 +22,7 @@ from saleshelm.people.services import member_profile_update, role_profile_save
 from saleshelm.tenancy.actors import SystemActor
 from tests.conftest import PASSWORD, build_world
 from tests.crm.factories import OpportunityFactory
+from tests.performance.factories import TargetFactory, order_line
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -70,6 +71,9 @@ def dev_world(transactional_db):
         stage_entered_at=timezone.now() - dt.timedelta(days=35),
     )
     OpportunityFactory(owner=world.rep, name="Bình Minh retail chain", next_step="")
+    # this month's revenue target, and one order booked against it
+    TargetFactory(member=world.rep, period=today.strftime("%Y-%m"), value="40000")
+    order_line(world.rep, today.replace(day=1), "10000")
     evaluate(organisation=world.org, now=timezone.now() - dt.timedelta(days=3))
     evaluate(organisation=world.org)
     return world
@@ -147,6 +151,8 @@ def test_manager_coaches_from_a_live_agenda_and_the_rep_follows_up(dev_world, li
     assert agenda.get_by_text("Acme logistics rollout").first.is_visible()
     assert agenda.get_by_text("Bình Minh retail chain").first.is_visible()
     assert agenda.get_by_role("heading", name="Results and pacing").is_visible()
+    month = agenda.locator("li", has_text=f"Revenue, {timezone.localdate():%Y-%m}")
+    assert "10,000 USD of 40,000 USD (25 %); pacing" in month.inner_text()
     _shot(page, "dev-02-check-in-live-agenda")
 
     # agree an action item (htmx) and write notes
