@@ -112,6 +112,7 @@ def test_org_create_prints_the_admins_one_time_password(capsys):
         (["acme", "--name", "Again", "--currency", "USD"], 1, "already exists"),
         (["x", "--name", "X", "--currency", "USD"], 1, "slug"),
         (["lima", "--name", "Lima", "--currency", "dollars"], 1, "currency"),
+        (["lima", "--name", "Lima", "--currency", "VDN"], 1, "currency"),  # a typo of VND
         (["lima", "--currency", "USD"], 2, "the following arguments are required: --name"),
         (
             ["lima", "--name", "Lima", "--currency", "USD", "--admin", "not-an-email"],

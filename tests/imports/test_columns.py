@@ -66,6 +66,14 @@ def test_given_a_phone_with_a_plus_when_parsed_then_it_is_a_phone_not_a_formula(
         parse(Column("phone", "phone", max_length=50), "+cmd|' /C calc'!A0")
 
 
+@pytest.mark.parametrize("raw", ["VDN", "USX", "US", "dollars", "ĐNG"])
+def test_given_a_currency_that_is_not_iso_4217_when_parsed_then_it_is_refused(raw):
+    col = Column("currency", "currency")
+    assert parse(col, " vnd ") == "VND"
+    with pytest.raises(CellError, match="not a currency code"):
+        parse(col, raw)
+
+
 def test_given_a_choice_when_parsed_then_case_is_ignored_and_others_are_listed():
     col = Column("status", "choice", choices=("confirmed", "cancelled"))
     assert parse(col, "Cancelled") == "cancelled"

@@ -29,6 +29,7 @@ def test_organisation_create_makes_an_admin_with_a_one_time_password():
         {"slug": "A B", "name": "x", "currency": "USD"},
         {"slug": "ok-slug", "name": "", "currency": "USD"},
         {"slug": "ok-slug", "name": "x", "currency": "US"},
+        {"slug": "ok-slug", "name": "x", "currency": "XXQ"},  # three letters, not ISO 4217
         {"slug": "ok-slug", "name": "x", "currency": "USD", "time_zone": "Mars/Base"},
     ],
 )

@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-# ISO 4217 minor units for the currencies our customers use; default 2.
-MINOR_UNITS = {"VND": 0, "JPY": 0, "KRW": 0, "IDR": 2, "USD": 2, "EUR": 2, "GBP": 2, "SGD": 2}
+# The active ISO 4217 codes a business trades in (not the metals, funds or test codes).
+_ISO_4217 = """
+    AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP
+    BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP
+    GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES
+    KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU
+    MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON
+    RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND
+    TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW
+    ZWG
+"""
+ISO_4217 = frozenset(_ISO_4217.split())
+# ISO 4217 minor units where they are not 2.
+_NO_MINOR = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF XOF XPF"
+_THREE_PLACES = "BHD IQD JOD KWD LYD OMR TND"
+MINOR_UNITS = {**dict.fromkeys(_NO_MINOR.split(), 0), **dict.fromkeys(_THREE_PLACES.split(), 3)}
 CURRENCIES = sorted({"VND", "USD", "EUR", "GBP", "JPY", "SGD", "THB", "KRW", "AUD", "CNY"})
 MONEY_DIGITS = 20
 MONEY_PLACES = 4
@@ -42,4 +56,5 @@ def parse_decimal(raw: str | int | Decimal, *, field: str = "value") -> Decimal:
 
 
 def is_currency(code: str) -> bool:
-    return len(code) == 3 and code.isalpha() and code.isupper()
+    """An active ISO 4217 code, in capitals (``VND``, not ``vnd`` or ``VDN``)."""
+    return code in ISO_4217

@@ -20,6 +20,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from saleshelm.core.money import is_currency
+
 FORMULA_START = frozenset("=+-@\t\r")
 TRUE_WORDS = frozenset({"yes", "y", "true", "1", "x", "có", "co"})
 FALSE_WORDS = frozenset({"no", "n", "false", "0", "không", "khong"})
@@ -341,7 +343,7 @@ def _currency_parser(col: Column) -> Callable[[str], Any]:
         value = raw.strip().upper()
         if not value:
             return None
-        if len(value) != 3 or not value.isascii() or not value.isalpha():
+        if not is_currency(value):
             raise CellError(str(_("not a currency code (three letters such as USD or VND)")))
         return value
 

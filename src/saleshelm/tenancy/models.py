@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saleshelm.core.models import TimeStamped
+from saleshelm.core.money import is_currency
 from saleshelm.tenancy.roles import Role
 
 
@@ -71,6 +72,10 @@ class Organisation(TimeStamped):
     )
     locale = models.CharField(_("language"), max_length=8, default="en")
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # Admins and finance must sign in with a code as well as their password (SPEC §11.8).
+    require_second_factor = models.BooleanField(
+        _("require a second factor for admins and finance"), default=False
+    )
 
     class Meta:
         ordering = ["name"]
@@ -85,6 +90,8 @@ class Organisation(TimeStamped):
             raise ValidationError({"time_zone": _("unknown time zone")})
         if self.locale not in {"en", "vi"}:
             raise ValidationError({"locale": _("en or vi")})
+        if self.currency and not is_currency(self.currency):
+            raise ValidationError({"currency": _("an ISO 4217 code such as USD or VND")})
 
 
 class Membership(TimeStamped):

@@ -444,5 +444,6 @@ def seed(ctx: SeedContext) -> None:
     ctx.role_profiles = role_profiles
     ctx.profiles = {p.pk: p for p in MemberProfile.objects.filter(organisation=org)}
     ctx.summary.append(
-        f"{new_reps:,} reps in {len(leaf_teams):,} teams ({len(plan):,} members in all)"
+        f"{new_reps:,} reps in {len(leaf_teams):,} team{'' if len(leaf_teams) == 1 else 's'}"
+        f" ({len(plan):,} members in all)"
     )
