@@ -44,6 +44,16 @@ def test_demo_sets_up_once_and_prints_the_logins(demo_settings, capsys):
     team = manager.managed_teams.get()
     rep = Membership.objects.get(user__email="rep@demo.saleshelm.test")
     assert rep.profile.team == team
+    # and beside it a Vietnamese retail firm, in Vietnamese and đồng, with its own logins
+    vi = Organisation.objects.get(slug="sao-mai")
+    assert (vi.name, vi.currency, vi.locale) == ("Công ty TNHH Bán lẻ Sao Mai", "VND", "vi")
+    assert Membership.objects.filter(organisation=vi, role="rep").count() == 8
+    assert "Công ty TNHH Bán lẻ Sao Mai" in out2
+    for role in ROLES:
+        email = f"{role}@saomai.demo.saleshelm.test"
+        assert email in out2
+        user = authenticate(email=email, password=demo_settings.SALESHELM_DEMO_PASSWORD)
+        assert user is not None and user.memberships.get(organisation=vi).role == role
     # and static files were collected
     assert any(demo_settings.STATIC_ROOT.iterdir())
 

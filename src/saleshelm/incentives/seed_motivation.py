@@ -296,8 +296,8 @@ def seed(ctx: SeedContext) -> None:
     ):
         ctx.counts[key] = ctx.counts.get(key, 0) + n
     ctx.summary.append(
-        f"{kudos:,} kudos, {awards:,} badge awards, {contests} contests, {commitments:,} commitments, "
-        f"{answers:,} pulse answers"
+        f"{kudos:,} kudos, {awards:,} badge awards, {contests} contest{'' if contests == 1 else 's'},"
+        f" {commitments:,} commitments, {answers:,} pulse answers"
     )
 
 

@@ -1,8 +1,10 @@
 """``saleshelm demo``: everything a first look needs, in one command (SPEC §1).
 
-Migrates the database, seeds the demo organisation "Helm Demo Co." once (later runs keep
-it as it is), collects static files, prints where to log in and with which accounts, then
-serves on 127.0.0.1:8000 with gunicorn. ``--no-serve`` stops after the set-up.
+Migrates the database, seeds the two demo organisations once (later runs keep them as they
+are): "Helm Demo Co." in English and US dollars, and "Công ty TNHH Bán lẻ Sao Mai", a
+Vietnamese retail firm working in Vietnamese and đồng. Collects static files, prints where to
+log in and with which accounts, then serves on 127.0.0.1:8000 with gunicorn. ``--no-serve``
+stops after the set-up.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ DEMO_SLUG = "demo"
 DEMO_NAME = "Helm Demo Co."
 DEMO_ROLES = ("admin", "director", "manager", "rep", "finance", "viewer")
 DEMO_LOGINS = {role: f"{role}@demo.saleshelm.test" for role in DEMO_ROLES}
+VI_DEMO_SLUG = "sao-mai"
+VI_DEMO_NAME = "Công ty TNHH Bán lẻ Sao Mai"
+VI_DEMO_LOGINS = {role: f"{role}@saomai.demo.saleshelm.test" for role in DEMO_ROLES}
 
 
 def demo_options() -> SeedOptions:
@@ -40,6 +45,26 @@ def demo_options() -> SeedOptions:
         activities=12_000,
         seed=42,
     )
+
+
+def vi_demo_options() -> SeedOptions:
+    """A smaller Vietnamese retail firm (SPEC §9: Vietnamese throughout, VND)."""
+    return SeedOptions(
+        org=VI_DEMO_SLUG,
+        name=VI_DEMO_NAME,
+        currency="VND",
+        locale="vi",
+        logins=dict(VI_DEMO_LOGINS),
+        password=settings.SALESHELM_DEMO_PASSWORD,
+        reps=8,
+        months=12,
+        orders=2_400,
+        activities=4_000,
+        seed=84,
+    )
+
+
+DEMOS = ((DEMO_NAME, demo_options, DEMO_LOGINS), (VI_DEMO_NAME, vi_demo_options, VI_DEMO_LOGINS))
 
 
 class Command(SaleshelmCommand):
@@ -69,32 +94,34 @@ class Command(SaleshelmCommand):
 
         from saleshelm.tenancy.models import Membership, Organisation
 
-        if Organisation.objects.filter(slug=DEMO_SLUG).exists():
-            self.stdout.write(f'Demo organisation "{DEMO_NAME}" is already there; kept as it is.')
-        else:
-            self.stdout.write(f'Creating the demo organisation "{DEMO_NAME}"...')
+        for name, options, _logins in DEMOS:
+            slug = options().org
+            if Organisation.objects.filter(slug=slug).exists():
+                self.stdout.write(f'Demo organisation "{name}" is already there; kept as it is.')
+                continue
+            self.stdout.write(f'Creating the demo organisation "{name}"...')
             self.stdout.flush()
-            report = seed_organisation(demo_options(), progress=Progress(self.stderr._out))
+            report = seed_organisation(options(), progress=Progress(self.stderr._out))
             self.stdout.write(report.line())
 
         call_command("collectstatic", interactive=False, verbosity=0)
 
-        logins = dict(
-            Membership.objects.filter(
-                organisation__slug=DEMO_SLUG, user__email__in=DEMO_LOGINS.values()
-            ).values_list("user__email", "role")
-        )
         shown = "127.0.0.1" if host in {"0.0.0.0", "[::]"} else host  # noqa: S104
         url = f"http://{shown}:{port}/"
         lines = ["", "SalesHelm demo is ready.", f"  Log in at   {url}"]
-        if logins:
-            lines.append(f"  Password    {settings.SALESHELM_DEMO_PASSWORD}  (every account below)")
+        lines.append(f"  Password    {settings.SALESHELM_DEMO_PASSWORD}  (every account below)")
+        for name, options, demo_logins in DEMOS:
+            present = dict(
+                Membership.objects.filter(
+                    organisation__slug=options().org, user__email__in=demo_logins.values()
+                ).values_list("user__email", "role")
+            )
+            lines.append(f"  {name}")
+            if not present:
+                lines.append("    (this organisation has none of the demo accounts)")
             for role in DEMO_ROLES:
-                email = DEMO_LOGINS[role]
-                if email in logins:
-                    lines.append(f"    {role:<9} {email}")
-        else:
-            lines.append("  (the demo organisation has none of the demo accounts)")
+                if demo_logins[role] in present:
+                    lines.append(f"    {role:<9} {demo_logins[role]}")
         lines.append("")
         self.stdout.write("\n".join(lines))
         if not serve:
