@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpResponse
-from ninja import Body, Field, Query, Router, Schema
+from ninja import Body, Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from saleshelm.api.schemas import ERRORS
@@ -108,7 +108,7 @@ def import_plan(request, payload: Body[dict[str, Any]]):
     data = loads(request.body) if request.body else payload
     version = services.plan_import(actor=actor, data=data)
     plan = plan_selectors.access_plan(actor=actor, id=version.plan_id)
-    return 201, _plan_detail(actor, plan)
+    return Status(201, _plan_detail(actor, plan))
 
 
 # --- Runs ---------------------------------------------------------------------------------------
@@ -164,7 +164,7 @@ def create_run(request, payload: RunIn):
                 f"plan: no plan named {payload.plan!r}", code="not_found", field="plan"
             ) from None
     run = services.commission_run_create(actor=actor, period=payload.period, plan=plan)
-    return 201, run_selectors.access_run(actor=actor, id=run.pk)
+    return Status(201, run_selectors.access_run(actor=actor, id=run.pk))
 
 
 def _run_action(request, id: int, action) -> CommissionRun:
@@ -413,7 +413,7 @@ def create_dispute(request, payload: DisputeIn):
             "give line_id, or plan, period and line", code="required", field="line_id"
         )
     dispute = services.dispute_create(actor=actor, line=line, comment=payload.comment)
-    return 201, dispute_selectors.access_dispute(actor=actor, id=dispute.pk)
+    return Status(201, dispute_selectors.access_dispute(actor=actor, id=dispute.pk))
 
 
 @router.post("/disputes/{id}/resolve", response={200: DisputeOut, **ERRORS})

@@ -141,7 +141,7 @@ def give_kudos(request, payload: KudosIn):
         value=access_value(actor=actor, id=payload.value_id),
         message=payload.message,
     )
-    return 201, rec_sel.access_kudos(actor=actor, id=kudos.pk)
+    return Status(201, rec_sel.access_kudos(actor=actor, id=kudos.pk))
 
 
 @router.get("/kudos/{id}", response={200: KudosOut, **ERRORS})
@@ -310,7 +310,7 @@ def list_badges(request, filters: Query[BadgeFilters]):
 def create_badge(request, payload: BadgeIn):
     actor = request.auth
     badge = rec_svc.badge_create(actor=actor, **payload.dict())
-    return 201, rec_sel.access_badge(actor=actor, id=badge.pk)
+    return Status(201, rec_sel.access_badge(actor=actor, id=badge.pk))
 
 
 @router.get("/badges/{id}", response={200: BadgeOut, **ERRORS})
@@ -338,7 +338,7 @@ def award_badge(request, id: int, payload: AwardIn):
         member=access_member(actor=actor, id=payload.member_id),
         reason=payload.reason,
     )
-    return 201, rec_sel.access_award(actor=actor, id=award.pk)
+    return Status(201, rec_sel.access_award(actor=actor, id=award.pk))
 
 
 @router.get("/badge-awards", response=list[AwardOut])
@@ -484,7 +484,7 @@ def create_contest(request, payload: ContestIn):
         prizes=[p.dict() for p in payload.prizes],
         team=None if payload.team_id is None else access_team(actor=actor, id=payload.team_id),
     )
-    return 201, rec_sel.access_contest(actor=actor, id=contest.pk)
+    return Status(201, rec_sel.access_contest(actor=actor, id=contest.pk))
 
 
 @router.get("/contests/{id}", response={200: ContestOut, **ERRORS})
@@ -731,7 +731,7 @@ def create_commitment(request, payload: CommitmentIn):
         owner=owner,
         due_date=payload.due_date,
     )
-    return 201, _commitment(actor, commitment.pk)
+    return Status(201, _commitment(actor, commitment.pk))
 
 
 @router.get("/commitments/{id}", response={200: CommitmentOut, **ERRORS})
@@ -781,7 +781,7 @@ def renegotiate_commitment(request, id: int, payload: RenegotiateIn):
         owner=owner,
         note=payload.note,
     )
-    return 201, _commitment(actor, new.pk)
+    return Status(201, _commitment(actor, new.pk))
 
 
 @router.get("/commitment-records", response=list[TeamRecordOut])
@@ -901,7 +901,7 @@ def list_surveys(request):
 def create_survey(request, payload: SurveyIn):
     actor = request.auth
     survey = pulse_svc.pulse_survey_create(actor=actor, **payload.dict())
-    return 201, pulse_sel.access_pulse_survey(actor=actor, id=survey.pk)
+    return Status(201, pulse_sel.access_pulse_survey(actor=actor, id=survey.pk))
 
 
 @router.get("/pulse-surveys/{id}", response={200: SurveyOut, **ERRORS})

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from saleshelm.api.schemas import ERRORS
@@ -118,7 +118,7 @@ def create_team(request, payload: TeamIn):
         parent=_team_or_none(actor, payload.parent_id),
         manager=_member_or_none(actor, payload.manager_id),
     )
-    return 201, selectors.access_team(actor=actor, id=team.pk)
+    return Status(201, selectors.access_team(actor=actor, id=team.pk))
 
 
 @router.patch("/teams/{id}", response={200: TeamOut, **ERRORS})
@@ -154,7 +154,7 @@ def create_territory(request, payload: TerritoryIn):
     territory = services.territory_create(
         actor=actor, name=payload.name, parent=_territory_or_none(actor, payload.parent_id)
     )
-    return 201, territory
+    return Status(201, territory)
 
 
 @router.patch("/territories/{id}", response={200: TerritoryOut, **ERRORS})
@@ -183,7 +183,7 @@ def get_role_profile(request, id: int):
 @router.post("/role-profiles", response={201: RoleProfileOut, **ERRORS})
 def create_role_profile(request, payload: RoleProfileIn):
     data = payload.dict()
-    return 201, services.role_profile_save(actor=request.auth, **data)
+    return Status(201, services.role_profile_save(actor=request.auth, **data))
 
 
 @router.put("/role-profiles/{id}", response={200: RoleProfileOut, **ERRORS})

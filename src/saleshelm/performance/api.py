@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, Literal, cast
 
 from django.http import HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from saleshelm.api.schemas import ERRORS, ErrorOut
@@ -286,7 +286,7 @@ def create_target(request, payload: TargetIn):
         weights=payload.weights,
         **_resolve_assignees(actor, payload),
     )
-    return 201, target_selectors.access_target(actor=actor, id=target.pk)
+    return Status(201, target_selectors.access_target(actor=actor, id=target.pk))
 
 
 @router.patch("/targets/{id}", response={200: TargetOut, **REPORT_ERRORS}, tags=["targets"])
@@ -310,7 +310,7 @@ def delete_target(request, id: int):
     actor = request.auth
     target = target_selectors.access_target(actor=actor, id=id)
     target_services.target_delete(actor=actor, target=target)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -578,7 +578,7 @@ def override_forecast(request, payload: OverrideIn):
         member=member,
         team=team,
     )
-    return 201, override
+    return Status(201, override)
 
 
 @router.get("/forecasts/{id}", response={200: ForecastOut, **ERRORS}, tags=["forecasts"])
@@ -597,7 +597,7 @@ def submit_forecast(request, payload: ForecastIn):
         breakdown=dict(cast("dict[str, Any]", payload.breakdown)),
         note=payload.note,
     )
-    return 201, forecast_selectors.access_forecast(actor=actor, id=submission.pk)
+    return Status(201, forecast_selectors.access_forecast(actor=actor, id=submission.pk))
 
 
 # --- scorecards -------------------------------------------------------------------------------

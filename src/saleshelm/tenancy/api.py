@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from saleshelm.api.schemas import ERRORS
@@ -138,7 +138,7 @@ def create_member(request, payload: MemberIn):
     )
     if changes:
         member_profile_update(actor=actor, membership=membership, **changes)
-    return 201, people_selectors.access_member(actor=actor, id=membership.pk)
+    return Status(201, people_selectors.access_member(actor=actor, id=membership.pk))
 
 
 @router.patch("/members/{id}", response={200: MemberOut, **ERRORS})

@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from saleshelm.api.schemas import ERRORS
@@ -144,7 +144,7 @@ def create_cycle(request, payload: CycleIn):
         team=team,
         include_managers=payload.include_managers,
     )
-    return 201, selectors.access_cycle(actor=actor, id=cycle.pk)
+    return Status(201, selectors.access_cycle(actor=actor, id=cycle.pk))
 
 
 @router.post("/assessment-cycles/{id}/close", response={200: CycleOut, **ERRORS})

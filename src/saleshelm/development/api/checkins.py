@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from saleshelm.api.schemas import ERRORS
@@ -158,7 +158,7 @@ def schedule_check_in(request, payload: CheckInIn):
         scheduled_for=payload.scheduled_for,
         manager=member_or_none(actor, payload.manager_id),
     )
-    return 201, _detail(selectors.access_check_in(actor=actor, id=check_in.pk))
+    return Status(201, _detail(selectors.access_check_in(actor=actor, id=check_in.pk)))
 
 
 @router.patch("/check-ins/{id}", response={200: CheckInDetailOut, **ERRORS})
@@ -198,7 +198,7 @@ def add_action_item(request, id: int, payload: ActionItemIn):
         owner=member_or_none(actor, payload.owner_id),
         due_date=payload.due_date,
     )
-    return 201, selectors.access_action_item(actor=actor, id=item.pk)
+    return Status(201, selectors.access_action_item(actor=actor, id=item.pk))
 
 
 @router.patch("/action-items/{id}", response={200: ActionItemOut, **ERRORS})

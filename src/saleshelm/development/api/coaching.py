@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from saleshelm.api.schemas import ERRORS
@@ -147,7 +147,7 @@ def record_coaching_session(request, payload: CoachingSessionIn):
         agreed_actions=[a.dict() for a in payload.agreed_actions],
         follow_up_on=payload.follow_up_on,
     )
-    return 201, selectors.access_coaching_session(actor=actor, id=session.pk)
+    return Status(201, selectors.access_coaching_session(actor=actor, id=session.pk))
 
 
 @router.patch("/coaching-sessions/{id}", response={200: CoachingSessionOut, **ERRORS})
@@ -178,7 +178,7 @@ def create_plan(request, payload: PlanIn):
     plan = services.development_plan_create(
         actor=actor, member=access_member(actor=actor, id=payload.member_id), title=payload.title
     )
-    return 201, selectors.access_plan(actor=actor, id=plan.pk)
+    return Status(201, selectors.access_plan(actor=actor, id=plan.pk))
 
 
 @router.patch("/development-plans/{id}", response={200: PlanOut, **ERRORS})
@@ -204,7 +204,7 @@ def add_goal(request, id: int, payload: GoalIn):
         due_date=payload.due_date,
         actions=payload.actions,
     )
-    return 201, selectors.access_goal(actor=actor, id=goal.pk)
+    return Status(201, selectors.access_goal(actor=actor, id=goal.pk))
 
 
 @router.patch("/development-goals/{id}", response={200: GoalOut, **ERRORS})

@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from saleshelm.api.schemas import ERRORS
@@ -124,7 +124,7 @@ def create_competency(request, payload: CompetencyIn):
         description=payload.description,
         levels=payload.levels,
     )
-    return 201, selectors.access_competency(actor=actor, id=competency.pk)
+    return Status(201, selectors.access_competency(actor=actor, id=competency.pk))
 
 
 @router.patch("/competencies/{id}", response={200: CompetencyOut, **ERRORS})
@@ -161,7 +161,7 @@ def create_group(request, payload: GroupIn):
     group = services.competency_group_create(
         actor=request.auth, name=payload.name, description=payload.description
     )
-    return 201, group
+    return Status(201, group)
 
 
 @router.post("/competency-frameworks/load", response={200: FrameworkOut, **ERRORS})

@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from saleshelm.api.schemas import ERRORS
@@ -116,7 +116,7 @@ def give_feedback(request, payload: FeedbackIn):
             else selectors.access_feedback_request(actor=actor, id=payload.request_id)
         ),
     )
-    return 201, selectors.access_feedback(actor=actor, id=feedback.pk)
+    return Status(201, selectors.access_feedback(actor=actor, id=feedback.pk))
 
 
 @router.get("/feedback-requests", response=list[FeedbackRequestOut])
@@ -143,7 +143,7 @@ def create_feedback_request(request, payload: FeedbackRequestIn):
         competency=competency_or_none(actor, payload.competency_id),
         due_date=payload.due_date,
     )
-    return 201, selectors.access_feedback_request(actor=actor, id=req.pk)
+    return Status(201, selectors.access_feedback_request(actor=actor, id=req.pk))
 
 
 @router.post("/feedback-requests/{id}/decline", response={200: FeedbackRequestOut, **ERRORS})

@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from saleshelm.api.schemas import ERRORS
@@ -119,7 +119,7 @@ def create_story(request, payload: StoryIn):
         segment=payload.segment,
         competencies=_competencies(actor, payload.competency_ids),
     )
-    return 201, selectors.access_story(actor=actor, id=story.pk)
+    return Status(201, selectors.access_story(actor=actor, id=story.pk))
 
 
 @router.patch("/stories/{id}", response={200: StoryOut, **ERRORS})
