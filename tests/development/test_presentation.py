@@ -13,7 +13,7 @@ def test_numbers_are_grouped_in_the_readers_locale():
     with translation.override("en"):
         assert grouped(Decimal("1745080155")) == "1,745,080,155"
         assert grouped(Decimal("-1234.56"), 1) == "-1,234.6"
-        assert percent("0.2500") == "25 %"
+        assert percent("0.2500") == "25%"
     with translation.override("vi"):
         assert grouped(Decimal("1745080155")) == "1.745.080.155"
         assert grouped(Decimal("0.4"), 1) == "0,4"

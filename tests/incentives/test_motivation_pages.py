@@ -253,7 +253,7 @@ def test_the_rep_writes_a_commitment_and_marks_it_kept_from_the_page(world, web_
     c.refresh_from_db()
     assert c.status == "kept"
     html = client.get(reverse("motivation:commitments")).content.decode()
-    assert "Forty calls a week" in html and "100 %" in html
+    assert "Forty calls a week" in html and "100%" in html
 
 
 def test_renegotiating_from_the_page_keeps_the_history(world, web_client):

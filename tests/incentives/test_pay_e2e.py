@@ -108,7 +108,7 @@ def test_a_rep_reads_the_statement_and_finance_edits_a_plan(pay_world, browser_p
     _shot(page, "pay-plan-form")
     page.locator("input[name='tier-2-rate']").fill("0.25")
     page.locator("input[name='tier-2-rate']").dispatch_event("change")
-    page.locator("#plan-preview li").get_by_text("25 % of each part").wait_for()
+    page.locator("#plan-preview li").get_by_text("25% of each part").wait_for()
     page.locator("input[name='tier-1-from']").fill("2")
     page.get_by_role("button", name="Save plan").click()
     page.get_by_text("tiers must ascend").wait_for()

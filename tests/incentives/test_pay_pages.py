@@ -142,7 +142,7 @@ def test_finance_writes_a_plan_with_its_tiers_in_the_form(world, web_client):
     }
     # the edit page shows the curve and the plan in words, and saving adds version 2
     page = client.get(reverse("motivation:plan_edit", args=[version.plan_id])).content.decode()
-    assert "<svg" in page and "payout-curve" in page and "10 %" in page
+    assert "<svg" in page and "payout-curve" in page and "10%" in page
     r = client.post(
         reverse("motivation:plan_edit", args=[version.plan_id]),
         _form(world, **{"tier-2-rate": "0.2", "effective_from": "2026-07-01"}),
@@ -219,7 +219,7 @@ def test_a_deal_shows_what_it_would_earn_the_rep(world, web_client):
     assert r.status_code == 200
     body = r.content.decode()
     # 70,000 of 100,000: the 20,000 above half the quota at 10 %
-    assert "2,000.00 USD" in body and "40 %" in body and "70 %" in body
+    assert "2,000.00 USD" in body and "40%" in body and "70%" in body
     assert "This deal would earn you" in body
     # the manager sees it for the rep; another rep does not see the deal; a viewer no pay
     url = reverse("motivation:deal_earnings", args=[deal.pk])

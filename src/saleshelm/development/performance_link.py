@@ -143,7 +143,7 @@ def coverage_by_member(
 def _pct(value: Decimal | None) -> str:
     if value is None:
         return "—"
-    return f"{grouped(value * 100)} %"
+    return f"{grouped(value * 100)}%"
 
 
 def _money(value: Decimal | None, currency: str) -> str:

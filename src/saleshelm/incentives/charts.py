@@ -34,7 +34,7 @@ def _plain(value: Decimal) -> str:
 
 
 def _percent(value: Decimal) -> str:
-    return f"{_plain((value * 100).quantize(Decimal('0.01')))} %"
+    return f"{_plain((value * 100).quantize(Decimal('0.01')))}%"
 
 
 def _grouped(value: Decimal) -> str:

@@ -40,11 +40,11 @@ def grouped(number: Decimal, places: int = 0) -> str:
 
 @register.filter
 def percent(value, places: int = 0) -> str:
-    """A fraction as a percentage in the reader's locale: "0.2500" -> "25 %"."""
+    """A fraction as a percentage in the reader's locale: "0.2500" -> "25%"."""
     number = _decimal(value)
     if number is None:
         return "—"
-    return f"{grouped(number * 100, int(places))} %"
+    return f"{grouped(number * 100, int(places))}%"
 
 
 @register.filter

@@ -29,12 +29,12 @@ def notice_text(notice) -> str:
 
 @register.filter
 def rate(value, places: int = 0) -> str:
-    """A fraction as a percentage in the reader's locale: ``0.6667`` -> ``67 %``."""
+    """A fraction as a percentage in the reader's locale: ``0.6667`` -> ``67%``."""
     number = _decimal(value)
     if number is None:
         return "—"
     shown = (number * 100).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
-    return f"{formats.number_format(shown, decimal_pos=int(places), use_l10n=True)} %"
+    return f"{formats.number_format(shown, decimal_pos=int(places), use_l10n=True)}%"
 
 
 @register.filter
