@@ -33,3 +33,19 @@ def test_pages_speak_vietnamese(world, web_client):
         html = client.get(reverse("direction:vision"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "Tầm nhìn và mục tiêu" in html
     assert "Phân khúc mục tiêu" in html  # the menu entry
+
+
+def test_the_goal_page_links_targets_in_vietnamese(world, web_client):
+    from tests.direction.factories import GoalFactory
+    from tests.performance.factories import TargetFactory
+
+    goal = GoalFactory(owner=world.director, title="Dẫn đầu bán lẻ", period="2026")
+    TargetFactory(member=world.rep, period="2026", value="120000")
+    client = web_client(world.director)
+    with translation.override("vi"):
+        html = client.get(
+            reverse("direction:goal", args=[goal.pk]), HTTP_ACCEPT_LANGUAGE="vi"
+        ).content.decode()
+    assert "Chỉ tiêu phục vụ mục tiêu này" in html
+    assert "Liên kết một chỉ tiêu của kỳ này" in html
+    assert "Doanh thu · Nguyễn Văn An · 120.000" in html  # the metric's label, vi figures

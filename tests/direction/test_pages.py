@@ -126,3 +126,142 @@ def test_a_rep_gets_403_on_editor_pages_by_direct_url(world, web_client, tree):
         reverse("direction:mission_edit"),
     ):
         assert client.get(url).status_code == 403, url
+
+
+@pytest.fixture
+def targets(world):
+    """Targets of this year: the rep's (the manager may set it) and the manager's own (only
+    directors and admins may set it); and one of another organisation."""
+    from tests.performance.factories import TargetFactory
+
+    year = str(dt.date.today().year)
+    return {
+        "rep": TargetFactory(member=world.rep, period=year, value="120000"),
+        "manager": TargetFactory(member=world.manager, period=year, value="300000"),
+        "last_year": TargetFactory(member=world.rep, period=str(int(year) - 1)),
+        "other_org": TargetFactory(member=world.other_org_rep, period=year),
+    }
+
+
+def test_director_links_and_unlinks_a_target_on_the_goal_page(world, web_client, tree, targets):
+    client = web_client(world.director)
+    goal_url = reverse("direction:goal", args=[tree["sales"].pk])
+    page = client.get(goal_url).content.decode()
+    link_url = reverse("direction:goal_target_link", args=[tree["sales"].pk])
+    assert f'action="{link_url}"' in page
+    options = re.findall(r'<option value="(\d+)">', page)
+    # this year's targets the director may set; not last year's, not another organisation's
+    assert {int(pk) for pk in options} == {targets["rep"].pk, targets["manager"].pk}
+    assert "Revenue · Nguyễn Văn An · 120,000" in page
+
+    # htmx: the card in place, the alignment figures out of band
+    r = client.post(link_url, {"target": targets["rep"].pk}, headers={"HX-Request": "true"})
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'id="goal-targets"' in html and "The target now serves this goal." in html
+    assert 'id="goal-aligned" aria-labelledby="aligned-heading" hx-swap-oob="true"' in html
+    link = GoalLink.objects.get(target=targets["rep"])
+    assert link.goal == tree["sales"] and link.linked_by == world.director
+    assert f'<option value="{targets["rep"].pk}">' not in html  # linked: no longer offered
+    unlink_url = reverse("direction:target_link_delete", args=[link.pk])
+    assert f'action="{unlink_url}"' in html
+
+    # the rep's line of sight says which goal their target serves
+    sight = web_client(world.rep).get(reverse("direction:line_of_sight")).content.decode()
+    assert "serves Open 40 stores" in sight
+
+    # without JS: linking moves the target to another goal, back to the goal page
+    r = client.post(
+        reverse("direction:goal_target_link", args=[tree["mine"].pk]),
+        {"target": targets["rep"].pk},
+    )
+    assert r.status_code == 302 and r["Location"] == reverse(
+        "direction:goal", args=[tree["mine"].pk]
+    )
+    assert GoalLink.objects.get(target=targets["rep"]).goal == tree["mine"]
+
+    # a target of another organisation, or none: a message, nothing linked
+    r = client.post(link_url, {"target": targets["other_org"].pk}, headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "Choose a target of this goal" in r.content.decode()
+    r = client.post(link_url, {"target": "x"})
+    assert r.status_code == 302
+    assert not GoalLink.objects.filter(target=targets["other_org"]).exists()
+
+    # unlinking
+    link = GoalLink.objects.get(target=targets["rep"])
+    r = client.post(reverse("direction:target_link_delete", args=[link.pk]))
+    assert r.status_code == 302 and r["Location"] == reverse(
+        "direction:goal", args=[tree["mine"].pk]
+    )
+    assert not GoalLink.objects.filter(target=targets["rep"]).exists()
+
+
+def test_a_manager_links_only_the_targets_they_may_set(world, web_client, tree, targets):
+    client = web_client(world.manager)
+    page = client.get(reverse("direction:goal", args=[tree["sales"].pk])).content.decode()
+    options = {int(pk) for pk in re.findall(r'<option value="(\d+)">', page)}
+    assert targets["rep"].pk in options
+    assert targets["manager"].pk not in options  # a manager does not set their own target
+    link_url = reverse("direction:goal_target_link", args=[tree["sales"].pk])
+    r = client.post(link_url, {"target": targets["manager"].pk}, headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "Choose a target of this goal" in r.content.decode()
+    assert not GoalLink.objects.filter(target=targets["manager"]).exists()
+    # a link of a target the manager may not set: no unlink button, and 403 by URL
+    mine = services.goal_link_target(
+        actor=world.director, goal=tree["sales"], target=targets["manager"]
+    )
+    page = client.get(reverse("direction:goal", args=[tree["sales"].pk])).content.decode()
+    assert reverse("direction:target_link_delete", args=[mine.pk]) not in page
+    r = client.post(reverse("direction:target_link_delete", args=[mine.pk]))
+    assert r.status_code == 403
+    assert GoalLink.objects.filter(pk=mine.pk).exists()
+
+
+def test_a_rep_may_not_link_targets(world, web_client, tree, targets):
+    link = services.goal_link_target(
+        actor=world.director, goal=tree["sales"], target=targets["rep"]
+    )
+    client = web_client(world.rep)
+    page = client.get(reverse("direction:goal", args=[tree["sales"].pk])).content.decode()
+    assert "Targets serving this goal" in page  # they read what serves the goal
+    assert reverse("direction:goal_target_link", args=[tree["sales"].pk]) not in page
+    assert reverse("direction:target_link_delete", args=[link.pk]) not in page
+    r = client.post(
+        reverse("direction:goal_target_link", args=[tree["mine"].pk]),
+        {"target": targets["rep"].pk},
+    )
+    assert r.status_code == 403
+    r = client.post(reverse("direction:target_link_delete", args=[link.pk]))
+    assert r.status_code == 403
+    assert GoalLink.objects.get(target=targets["rep"]).goal == tree["sales"]
+    # without any link, a rep does not see the card at all
+    services.goal_link_delete(actor=world.director, link=link)
+    page = client.get(reverse("direction:goal", args=[tree["sales"].pk])).content.decode()
+    assert "Targets serving this goal" not in page
+
+
+def test_target_links_of_another_organisation_answer_404(world, web_client, tree, targets):
+    theirs = GoalFactory(owner=world.other_org_admin, title="Their goal")
+    their_link = GoalLink.objects.create(
+        organisation=world.other_org, goal=theirs, target=targets["other_org"]
+    )
+    client = web_client(world.director)
+    r = client.post(
+        reverse("direction:goal_target_link", args=[theirs.pk]), {"target": targets["rep"].pk}
+    )
+    assert r.status_code == 404
+    r = client.post(reverse("direction:target_link_delete", args=[their_link.pk]))
+    assert r.status_code == 404
+    assert GoalLink.objects.filter(pk=their_link.pk).exists()
+    assert not GoalLink.objects.filter(target=targets["rep"]).exists()
+    # a deal's link is not a target link: 404 there too
+    deal_link = GoalLink.objects.create(
+        organisation=world.org,
+        goal=tree["sales"],
+        opportunity=deal(world.rep, "100", close_date=dt.date.today()),
+    )
+    r = client.post(reverse("direction:target_link_delete", args=[deal_link.pk]))
+    assert r.status_code == 404
+    # only POST
+    r = client.get(reverse("direction:goal_target_link", args=[tree["sales"].pk]))
+    assert r.status_code == 405

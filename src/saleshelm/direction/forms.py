@@ -253,6 +253,28 @@ class DealGoalForm(forms.Form):
         self.fields["goal"].queryset = goal_list(actor=actor).exclude(status=GoalStatus.CANCELLED)
 
 
+class TargetLinkForm(forms.Form):
+    """Which target serves the goal: one of ``linkable_targets`` (the template renders the
+    choices itself, grouped by period)."""
+
+    target: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Target"),
+        queryset=None,
+        error_messages={
+            "invalid_choice": _("Choose a target of this goal’s period that you may set."),
+            "required": _("Choose a target to link."),
+        },
+    )
+
+    def __init__(self, *args, targets: list, **kwargs):
+        from saleshelm.performance.models import Target
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["target"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Target.objects.filter(pk__in=[t.pk for t in targets])
+
+
 class PeriodForm(forms.Form):
     period = forms.CharField(label=_("Period"), max_length=16, required=False)
 

@@ -8,6 +8,8 @@
   the goal's owner, a manager who sees that owner, and the manager of the goal's team.
 - Linking a deal to the goal it serves, or naming the competitors met on it, is part of
   working the deal: whoever may edit the opportunity may do it (crm's rule).
+- Saying which goal a target serves follows performance's rule for setting that target:
+  admins and directors for any target, managers for the members and sub-teams below them.
 - A member's line of sight is seen by that member, the managers above them and the
   organisation-wide roles (``visible_member_ids``).
 """
@@ -66,3 +68,22 @@ def can_work_deal(*, actor: Actor, opportunity) -> bool:
 def require_work_deal(actor: Actor, opportunity) -> None:
     if not can_work_deal(actor=actor, opportunity=opportunity):
         raise PermissionDenied("You can link only the deals you may edit.")
+
+
+def can_link_targets(*, actor: Actor) -> bool:
+    """May the actor link some target to a goal (whoever may set targets at all)?"""
+    from saleshelm.performance.permissions import can_write_targets
+
+    return can_write_targets(actor=actor)
+
+
+def can_link_target(*, actor: Actor, target) -> bool:
+    """May the actor say which goal this target serves (whoever may set it)?"""
+    from saleshelm.performance.permissions import may_set_target
+
+    return can_link_targets(actor=actor) and may_set_target(
+        actor=actor,
+        assignee_type=target.assignee_type,
+        member_id=target.member_id,
+        team=target.team,
+    )

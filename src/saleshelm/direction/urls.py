@@ -14,6 +14,14 @@ urlpatterns = [
         vision.key_result_create,
         name="key_result_create",
     ),
+    path(
+        "direction/goals/<int:pk>/targets/link/", vision.goal_target_link, name="goal_target_link"
+    ),
+    path(
+        "direction/target-links/<int:pk>/delete/",
+        vision.target_link_delete,
+        name="target_link_delete",
+    ),
     path("direction/key-results/<int:pk>/edit/", vision.key_result_edit, name="key_result_edit"),
     path(
         "direction/key-results/<int:pk>/delete/", vision.key_result_delete, name="key_result_delete"

@@ -105,6 +105,23 @@ def _targets(w):
     }
 
 
+def _goals_for_targets(w):
+    """Goals of each relation, and a target of the rep under test (which admins, directors
+    and the rep's manager may set) that link payloads name."""
+    from tests.performance.factories import TargetFactory
+
+    w.direction_link_target = TargetFactory(member=w.rep, period="2026", value=Decimal(5000))
+    return _goals(w)
+
+
+def _target_links(w):
+    goals = _goals(w)
+    return {
+        rel: GoalLink.objects.create(organisation=t.organisation, goal=goals[rel], target=t)
+        for rel, t in _targets(w).items()
+    }
+
+
 def _members(w):
     return _owners(w)
 
@@ -130,6 +147,8 @@ OBJECTS = {
     "direction_goal_link": _goal_links,
     "direction_competitor_link": _competitor_links,
     "direction_target": _targets,
+    "direction_goal_for_target": _goals_for_targets,
+    "direction_target_link": _target_links,
     "direction_member": _members,
     "direction_value": _named(CompanyValue),
     "direction_offering": _named(Offering),
@@ -369,6 +388,27 @@ PAGES = [
         method="POST",
         payload=lambda w, o: {"goal": _matrix_goal(w).pk},
         ok=REDIRECT,
+    ),
+    Rule(
+        "direction:goal_target_link",
+        obj="direction_goal_for_target",
+        scope=ORG,
+        roles=TARGET_SETTERS,
+        kwargs=_pk,
+        method="POST",
+        payload=lambda w, o: {"target": w.direction_link_target.pk},
+        ok=REDIRECT,
+        notes="whoever may set the target (the rep's): admins, directors, the rep's manager",
+    ),
+    Rule(
+        "direction:target_link_delete",
+        obj="direction_target_link",
+        scope=RECORDS,
+        roles=TARGET_SETTERS,
+        kwargs=_pk,
+        method="POST",
+        ok=REDIRECT,
+        notes="a target's link is seen with the target and removed by whoever may set it",
     ),
     Rule("direction:alignment", roles=ALL),
     Rule("direction:mission", roles=ALL),

@@ -254,6 +254,12 @@ class TargetLine:
     my_share: Decimal | None = None
     trend: list[tuple[str, Decimal | None]] = field(default_factory=list)
 
+    @property
+    def recent_trend(self) -> list[tuple[dt.date, Decimal]]:
+        """The member's share in the last three months with a team result, oldest first."""
+        shown = [(m, s) for m, s in self.trend if s is not None][-3:]
+        return [(dt.date(int(m[:4]), int(m[5:7]), 1), s) for m, s in shown]
+
 
 @dataclass
 class TargetsInSight:

@@ -119,8 +119,30 @@ def goal_link_list(
     return qs.order_by("goal_id", "pk")
 
 
-def access_goal_link(*, actor: Actor, id: int) -> GoalLink:
-    link = goal_link_list(actor=actor).filter(pk=id).first()
+def access_goal_link(*, actor: Actor, id: int, kind: str | None = None) -> GoalLink:
+    link = goal_link_list(actor=actor, kind=kind).filter(pk=id).first()
     if link is None:
         raise NotFound("Goal link")
     return link
+
+
+def linkable_targets(*, actor: Actor, goal: Goal) -> list:
+    """Targets the actor may say serve this goal: those overlapping the goal's period that
+    the actor sees (performance's ``target_list``) and may set (performance's rule), less
+    those already serving it; by period, then metric. A target serving another goal is
+    offered too: linking it moves it."""
+    from saleshelm.core.periods import Period
+    from saleshelm.direction.permissions import can_link_target, can_link_targets
+    from saleshelm.performance.selectors.targets import target_list
+
+    if not can_link_targets(actor=actor):
+        return []
+    period = Period(goal.period_start, goal.period_end, goal.period, "goal")
+    qs = (
+        target_list(actor=actor, period=period)
+        .exclude(goal_link__goal=goal)
+        .select_related("goal_link__goal")
+    )
+    targets = [t for t in qs if can_link_target(actor=actor, target=t)]
+    targets.sort(key=lambda t: (t.start, t.end, t.period_key, t.metric, t.assignee_type, t.pk))
+    return targets

@@ -5,11 +5,12 @@ expected-to-date marker are classes ``w-0`` … ``w-100`` and ``at-0`` … ``at-
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils import numberformat
 from django.utils.formats import get_format
+from django.utils.html import format_html
 
 from saleshelm.core.money import minor_unit
 
@@ -86,7 +87,7 @@ def figure(value) -> str:
 
 
 def compact(number: Decimal) -> str:
-    """Short figures for key results: 5,910,964.92 -> 5.91M; 48,250 -> 48.3K."""
+    """Short figures for key results: 5,910,964.92 -> 5.91M; 48,250 -> 48.3K; 250,000 -> 250K."""
     steps = (
         (Decimal(10) ** 9, Decimal(10) ** 9, "B", Decimal("0.01")),
         (Decimal(10) ** 6, Decimal(10) ** 6, "M", Decimal("0.01")),
@@ -94,7 +95,9 @@ def compact(number: Decimal) -> str:
     )
     for limit, divisor, suffix, places in steps:
         if abs(number) >= limit:
-            short = (number / divisor).quantize(places)
+            short = (number / divisor).quantize(places, rounding=ROUND_HALF_UP).normalize()
+            if short == short.to_integral():
+                short = short.quantize(Decimal(1))  # 250K, not 250.0K (nor 2.5E+2K)
             return f"{number_format(short, use_l10n=True)}{suffix}"
     return figure(number.quantize(Decimal("0.01")))
 
@@ -118,6 +121,40 @@ def kr_value(value, view) -> str:
     if unit == "days":
         return number_format(number.quantize(Decimal("0.1")), 1, use_l10n=True)
     return compact(number)
+
+
+@register.simple_tag
+def value_data(value, view) -> str:
+    """A key result's or target's value as ``kr_value`` shows it, inside a ``<data>`` element
+    holding the exact figure (machine-readable, and on hover in full)."""
+    number = _fraction(value)
+    if number is None:
+        return "—"
+    shown = kr_value(number, view)
+    unit = view.get("unit_kind", "") if isinstance(view, dict) else getattr(view, "unit_kind", "")
+    full = shown if unit == "ratio" else figure(number)
+    return format_html('<data value="{}" title="{}">{}</data>', str(number), full, shown)
+
+
+@register.filter
+def metric_label(key) -> str:
+    """A metric's label in the user's language (``revenue`` -> ``Revenue``); the key itself
+    for a metric that left the catalogue."""
+    from saleshelm.direction.selectors.metrics import metric_choices
+
+    return dict(metric_choices()).get(key, key or "")
+
+
+@register.filter
+def assignee(target) -> str:
+    """Whom a target is set for: the member's name, the team, the territory or the product
+    category."""
+    if target.member_id:
+        return target.member.user.get_full_name()
+    for relation in ("team", "territory", "product_category"):
+        if getattr(target, f"{relation}_id", None):
+            return getattr(target, relation).name
+    return ""
 
 
 @register.filter

@@ -18,11 +18,18 @@ from saleshelm.direction.forms import (
     DealGoalForm,
     GoalForm,
     KeyResultForm,
+    TargetLinkForm,
     VisionForm,
     goal_choices,
 )
 from saleshelm.direction.models import LEVEL_ORDER, GoalLevel, GoalStatus, KeyResultSource
-from saleshelm.direction.permissions import can_check_in, can_edit_direction, can_work_deal
+from saleshelm.direction.permissions import (
+    can_check_in,
+    can_edit_direction,
+    can_link_target,
+    can_link_targets,
+    can_work_deal,
+)
 from saleshelm.direction.selectors import alignment as alignment_selectors
 from saleshelm.direction.selectors import line_of_sight as los_selectors
 from saleshelm.direction.selectors import progress as progress_selectors
@@ -110,6 +117,7 @@ def _goal_context(request, goal):
     row = next(r for r in report.rows if r.node.goal.pk == goal.pk)
     visible = set(visible_member_ids(actor=actor).values_list("pk", flat=True))
     links = vision_selectors.goal_link_list(actor=actor, goal_id=goal.pk)
+    target_links = [link for link in links if link.target_id]
     return {
         "goal": goal,
         "node": node,
@@ -120,7 +128,12 @@ def _goal_context(request, goal):
             actor=actor, node=node, visible_member_ids=visible, period=period
         ),
         "deal_links": [link for link in links if link.opportunity_id],
-        "target_links": [link for link in links if link.target_id],
+        "target_links": target_links,
+        "can_link_targets": can_link_targets(actor=actor),
+        "unlinkable_ids": {
+            link.pk for link in target_links if can_link_target(actor=actor, target=link.target)
+        },
+        "linkable_targets": vision_selectors.linkable_targets(actor=actor, goal=goal),
         "currency": organisation_of(actor).currency,
         "can_edit": can_edit_direction(actor=actor),
         "check_in_ids": {
@@ -136,6 +149,59 @@ def _goal_context(request, goal):
 def goal_detail(request, pk: int):
     goal = vision_selectors.access_goal(actor=request.membership, id=pk)
     return render(request, "direction/goal.html", _goal_context(request, goal))
+
+
+def _targets_answer(request, goal, *, error: str = "", saved: str = ""):
+    """After linking or unlinking a target: with htmx the targets card in place and the
+    alignment figures out of band; otherwise back to the goal page with a message."""
+    if request.htmx:
+        context = _goal_context(request, goal)
+        return render(
+            request,
+            "direction/_goal_targets_saved.html",
+            {**context, "target_error": error, "target_saved": saved},
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, saved)
+    return redirect("direction:goal", pk=goal.pk)
+
+
+@require_POST
+@member_required
+def goal_target_link(request, pk: int):
+    """Say that a target serves this goal (whoever may set the target: performance's rule)."""
+    actor = request.membership
+    goal = vision_selectors.access_goal(actor=actor, id=pk)
+    if not can_link_targets(actor=actor):
+        deny(request, reason="cannot set targets")
+    form = TargetLinkForm(
+        request.POST, targets=vision_selectors.linkable_targets(actor=actor, goal=goal)
+    )
+    if not form.is_valid():
+        return _targets_answer(request, goal, error=" ".join(str(e) for e in form.errors["target"]))
+    try:
+        services.goal_link_target(actor=actor, goal=goal, target=form.cleaned_data["target"])
+    except ApplicationError as exc:
+        return _targets_answer(request, goal, error=exc.message)
+    return _targets_answer(request, goal, saved=_("The target now serves this goal."))
+
+
+@require_POST
+@member_required
+def target_link_delete(request, pk: int):
+    """Say that a target serves no goal any more."""
+    actor = request.membership
+    link = vision_selectors.access_goal_link(actor=actor, id=pk, kind="target")
+    if not can_link_target(actor=actor, target=link.target):
+        deny(request, reason="cannot set this target")
+    goal = link.goal
+    try:
+        services.goal_link_delete(actor=actor, link=link)
+    except ApplicationError as exc:
+        return _targets_answer(request, goal, error=exc.message)
+    return _targets_answer(request, goal, saved=_("The target no longer serves this goal."))
 
 
 def _goal_initial(request, actor) -> dict:
