@@ -3,9 +3,10 @@ segments with reclassification, and the refusals."""
 
 import datetime as dt
 
+from saleshelm.crm.models import StageKind
 from saleshelm.direction.models import AccountSegmentFit
 from saleshelm.tenancy.models import AuditEntry
-from tests.direction.factories import GoalFactory, account
+from tests.direction.factories import GoalFactory, account, deal, link
 
 
 def test_director_builds_goals_with_key_results_and_reads_roll_up(world, api_client):
@@ -151,3 +152,20 @@ def test_line_of_sight_api(world, api_client):
     assert r.status_code == 200, r.content
     assert [s["why"] for s in r.json()["served"]] == ["own"]
     assert api_client(world.rep).get(f"/api/v1/line-of-sight/{world.peer.pk}").status_code == 404
+
+
+def test_amounts_in_the_contribution_and_alignment_answers_are_rounded_to_cents(world, api_client):
+    # given two won deals whose amounts carry four decimals, serving a goal of this year
+    today = dt.date.today()
+    goal = GoalFactory(owner=world.director, level="sales", period=str(today.year), title="Grow")
+    for who, amount in ((world.rep, "1000.3333"), (world.peer, "2000.3333")):
+        link(goal, deal(who, amount, kind=StageKind.WON, close_date=today))
+    director = api_client(world.director)
+    # when the director reads the goal's contribution and the alignment report
+    c = director.get(f"/api/v1/goals/{goal.pk}/contribution").json()
+    a = director.get(f"/api/v1/goal-alignment?period={today.year}").json()
+    # then every amount is a decimal string in cents, rounded half-up
+    assert c["total"] == "3000.67"
+    assert sorted(m["amount"] for m in c["members"]) == ["1000.33", "2000.33"]
+    assert a["aligned"]["revenue"] == "3000.67"
+    assert a["overall"]["revenue"] == "3000.67"

@@ -35,6 +35,12 @@ def quantize_money(amount: Decimal, currency: str) -> Decimal:
     return amount.quantize(exp, rounding=ROUND_HALF_UP)
 
 
+def money_str(amount: Decimal | int, places: int = 2) -> str:
+    """An amount as the API writes it: a decimal string rounded half-up to ``places``
+    (``Decimal("6507214.3396")`` -> ``"6507214.34"``)."""
+    return str(Decimal(amount).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
 def parse_decimal(raw: str | int | Decimal, *, field: str = "value") -> Decimal:
     """Parse a decimal written with ``.`` (SPEC §4); refuse NaN and infinities."""
     from saleshelm.core.errors import ApplicationError

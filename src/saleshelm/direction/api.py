@@ -15,6 +15,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from saleshelm.api.schemas import ERRORS, Ref
 from saleshelm.core.errors import ApplicationError
+from saleshelm.core.money import money_str
 from saleshelm.core.periods import period_of
 from saleshelm.crm.selectors import access_category, access_opportunity
 from saleshelm.direction import services
@@ -547,19 +548,19 @@ class FiguresOut(Schema):
 
     @staticmethod
     def resolve_pipeline(f) -> str:
-        return str(f.pipeline)
+        return money_str(f.pipeline)
 
     @staticmethod
     def resolve_revenue_target(f) -> str:
-        return str(f.revenue_target)
+        return money_str(f.revenue_target)
 
     @staticmethod
     def resolve_credited(f) -> str:
-        return str(f.credited)
+        return money_str(f.credited)
 
     @staticmethod
     def resolve_revenue(f) -> str:
-        return str(f.revenue)
+        return money_str(f.revenue)
 
 
 class AlignmentRowOut(Schema):
@@ -647,7 +648,7 @@ class ContributionRowOut(Schema):
 
     @staticmethod
     def resolve_amount(r) -> str:
-        return str(r.amount)
+        return money_str(r.amount)
 
     @staticmethod
     def resolve_share(r) -> str | None:
@@ -677,7 +678,7 @@ def goal_contribution(request, id: int):
     return {
         "goal_id": id,
         "currency": organisation_of(actor).currency,
-        "total": str(c.total),
+        "total": money_str(c.total),
         "members": c.members,
         "teams": c.teams,
     }
@@ -734,7 +735,7 @@ class ServedOut(Schema):
 
     @staticmethod
     def resolve_my_amount(c) -> str:
-        return str(c.ladder[0].my_amount if c.ladder else 0)
+        return money_str(c.ladder[0].my_amount if c.ladder else 0)
 
     @staticmethod
     def resolve_my_share(c) -> str | None:
@@ -745,7 +746,7 @@ class ServedOut(Schema):
         return [
             {
                 "goal_id": r.node.goal.pk,
-                "total": str(r.total),
+                "total": money_str(r.total),
                 "my_share": _dec(r.my_share),
                 "team_share": _dec(r.team_share),
             }
@@ -1000,11 +1001,11 @@ class WinLossOut(Schema):
 
     @staticmethod
     def resolve_won_amount(r) -> str:
-        return str(r.won_amount)
+        return money_str(r.won_amount)
 
     @staticmethod
     def resolve_lost_amount(r) -> str:
-        return str(r.lost_amount)
+        return money_str(r.lost_amount)
 
 
 @router.get("/competitors", response=list[CompetitorOut])
@@ -1191,11 +1192,11 @@ class SegmentReportRowOut(Schema):
 
     @staticmethod
     def resolve_pipeline(r) -> str:
-        return str(r.pipeline)
+        return money_str(r.pipeline)
 
     @staticmethod
     def resolve_revenue(r) -> str:
-        return str(r.revenue)
+        return money_str(r.revenue)
 
     @staticmethod
     def resolve_win_rate(r) -> str | None:
