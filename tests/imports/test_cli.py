@@ -63,6 +63,18 @@ def test_given_a_bad_file_when_imported_then_errors_are_printed_one_per_line_and
     assert not Account.objects.exists()
 
 
+def test_given_one_bad_row_when_imported_then_the_line_says_1_error_in_1_row(
+    world, tmp_path, capsys
+):
+    path = tmp_path / "one.csv"
+    path.write_text("external_id,name,owner_email\nA-1,Acme,nobody@acme.test\n")
+    with pytest.raises(SystemExit):
+        _import("accounts", str(path), org="acme")
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "saleshelm: one.csv rejected: 1 error in 1 row; nothing was written"
+    )
+
+
 def test_given_a_dry_run_when_imported_then_nothing_is_written_and_the_line_says_so(
     world, tmp_path, capsys
 ):

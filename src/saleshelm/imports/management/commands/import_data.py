@@ -116,9 +116,13 @@ class Command(SaleshelmCommand):
             if hidden > 0:
                 self.stderr.write(f"… and {hidden:,} more errors")
             rows_with_errors = len({e["row"] for e in job.errors})
+            where = (
+                ""
+                if job.error_count > len(job.errors)
+                else f" in {_counted(rows_with_errors, 'row')}"
+            )
             raise CommandError(
-                f"{path.name} rejected: {job.error_count:,} errors"
-                f"{'' if job.error_count > len(job.errors) else f' in {rows_with_errors:,} rows'}"
+                f"{path.name} rejected: {_counted(job.error_count, 'error')}{where}"
                 "; nothing was written",
                 returncode=1,
             )
@@ -132,3 +136,8 @@ class Command(SaleshelmCommand):
             self.stdout.write(
                 f"Imported {job.rows_processed:,} {noun}: {counts} in {seconds:.1f} s"
             )
+
+
+def _counted(n: int, noun: str) -> str:
+    """``1 error``, ``61 errors``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
