@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "saleshelm.core",
@@ -85,11 +87,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "saleshelm.tenancy.middleware.MembershipMiddleware",
+    "saleshelm.web.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+# Second factor (SPEC §11.8): the name authenticator apps show; no per-device doubling delay,
+# since the sign-in throttle already bounds guesses and the doubling would let someone who has
+# the password lock the owner out for years.
+OTP_TOTP_ISSUER = "SalesHelm"
+OTP_TOTP_THROTTLE_FACTOR = 0
 
 ROOT_URLCONF = "saleshelm.config.urls"
 WSGI_APPLICATION = "saleshelm.config.wsgi.application"

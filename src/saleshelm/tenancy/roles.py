@@ -17,3 +17,6 @@ class Role(models.TextChoices):
 ORG_WIDE_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR, Role.FINANCE, Role.VIEWER})
 # Roles that may change the organisation's structure (teams, territories, memberships).
 STRUCTURE_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR})
+# Roles that may (and, if their organisation requires it, must) sign in with a second factor:
+# those who change memberships and roles, and those who see and approve pay.
+SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.FINANCE})

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from saleshelm.core.errors import NotFound, PermissionDenied
 from saleshelm.tenancy.actors import Actor
 from saleshelm.tenancy.models import AuditEntry, Membership, Organisation
-from saleshelm.tenancy.roles import Role
+from saleshelm.tenancy.roles import SECOND_FACTOR_ROLES, Role
 
 
 def memberships_of_user(user) -> QuerySet[Membership]:
@@ -60,3 +61,32 @@ def membership_by_email(*, actor: Actor, email: str) -> Membership:
     if m is None:
         raise NotFound("Member")
     return m
+
+
+# --- Second factor (SPEC §11.8) --------------------------------------------------------------
+
+
+def second_factor_on(*, user) -> bool:
+    """Whether signing in as ``user`` asks for a code after the password."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def second_factor_in_setup(*, actor: Membership) -> TOTPDevice | None:
+    """The secret the actor is adding to their app, not yet confirmed with a code."""
+    return (
+        TOTPDevice.objects.filter(user=actor.user, confirmed=False)
+        .select_related("user")
+        .order_by("-pk")
+        .first()
+    )
+
+
+def can_manage_second_factor(*, actor: Actor, is_on: bool) -> bool:
+    """Admins and finance may turn it on; anyone who has one (say, moved to another role since)
+    may still turn it off."""
+    return actor.role in SECOND_FACTOR_ROLES or is_on
+
+
+def second_factor_required(*, actor: Actor) -> bool:
+    """Whether the actor's organisation requires a second factor of them."""
+    return actor.role in SECOND_FACTOR_ROLES and actor.organisation.require_second_factor

@@ -9,11 +9,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from saleshelm.core.errors import ApplicationError, Conflict, PermissionDenied
+from saleshelm.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from saleshelm.tenancy.actors import Actor, SystemActor
 from saleshelm.tenancy.models import ApiToken, AuditEntry, Membership, Organisation, User
-from saleshelm.tenancy.roles import Role
+from saleshelm.tenancy.roles import SECOND_FACTOR_ROLES, Role
 
 
 def _validation_to_app_error(exc: ValidationError) -> ApplicationError:
@@ -238,3 +240,180 @@ def user_set_password(*, user: User, password: str) -> None:
         raise ApplicationError(" ".join(exc.messages), field="password") from None
     user.set_password(password)
     user.save(update_fields=["password"])
+
+
+# --- Second factor (SPEC §11.8) --------------------------------------------------------------
+# A TOTP device (django-otp) belongs to the user, not to a membership: one authenticator app
+# signs a person in to every organisation they belong to. Admins and finance may turn it on;
+# an organisation may require it of them. API tokens are not affected.
+
+
+def _require_second_factor_role(actor: Actor) -> None:
+    if actor.role not in SECOND_FACTOR_ROLES:
+        raise PermissionDenied(_("Only admins and finance can turn on a second factor."))
+
+
+def _check_code(device: TOTPDevice, code: str) -> None:
+    """Raise unless ``code`` is the device's current code (a used code is not accepted twice)."""
+    code = "".join((code or "").split())
+    if not (code.isdigit() and len(code) == device.digits) or not device.verify_token(code):
+        raise ApplicationError(
+            _("That code is not right. Enter the 6-digit code your authenticator app shows now."),
+            code="invalid_code",
+            field="code",
+        )
+
+
+@transaction.atomic
+def second_factor_start(*, actor: Membership) -> TOTPDevice:
+    """A new secret for the actor to add to an authenticator app; off until confirmed."""
+    _require_second_factor_role(actor)
+    user = actor.user
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise Conflict(_("Your second factor is already on."), code="second_factor_on")
+    # One secret in the making at a time: starting again replaces an unconfirmed one.
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="SalesHelm", confirmed=False)
+
+
+@transaction.atomic
+def second_factor_confirm(*, actor: Membership, code: str) -> TOTPDevice:
+    """Turn the second factor on once the actor proves their app shows the right code."""
+    _require_second_factor_role(actor)
+    device = (
+        TOTPDevice.objects.select_for_update()
+        .filter(user=actor.user, confirmed=False)
+        .order_by("-pk")
+        .first()
+    )
+    if device is None:
+        raise ApplicationError(
+            _("Start again: there is no secret waiting to be confirmed."), code="not_started"
+        )
+    _check_code(device, code)
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(
+        actor=actor,
+        action="second_factor.enable",
+        object_type="user",
+        object_id=actor.user_id,
+        after={"second_factor": True},
+    )
+    return device
+
+
+@transaction.atomic
+def second_factor_disable(*, actor: Membership, code: str) -> None:
+    """Turn the second factor off; the current code proves the person holds the device."""
+    device = (
+        TOTPDevice.objects.select_for_update()
+        .filter(user=actor.user, confirmed=True)
+        .order_by("-pk")
+        .first()
+    )
+    if device is None:
+        raise ApplicationError(_("Your second factor is not on."), code="second_factor_off")
+    organisation = actor.organisation
+    if organisation.require_second_factor and actor.role in SECOND_FACTOR_ROLES:
+        raise ApplicationError(
+            _("%(organisation)s requires a second factor for admins and finance.")
+            % {"organisation": organisation.name},
+            code="second_factor_required",
+        )
+    _check_code(device, code)
+    TOTPDevice.objects.filter(user=actor.user).delete()
+    audit_record(
+        actor=actor,
+        action="second_factor.disable",
+        object_type="user",
+        object_id=actor.user_id,
+        before={"second_factor": True},
+        after={"second_factor": False},
+    )
+
+
+def second_factor_verify(*, user: User, code: str) -> TOTPDevice:
+    """The sign-in step after the password. A wrong code is audited as a failed sign-in in
+    every organisation the person belongs to (the caller counts it for login throttling)."""
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=True)
+            .order_by("-pk")
+            .first()
+        )
+        if device is None:
+            raise ApplicationError(_("Your second factor is not on."), code="second_factor_off")
+        try:
+            _check_code(device, code)
+        except ApplicationError as exc:
+            refused = exc
+        else:
+            return device
+    # Outside the block above: the refusal raised below must not roll the audit rows back.
+    with transaction.atomic():
+        for membership in Membership.objects.filter(user=user, is_active=True).select_related(
+            "user"
+        ):
+            audit_record(
+                actor=membership,
+                action="login.failed",
+                object_type="user",
+                object_id=user.pk,
+                reason="wrong second-factor code",
+            )
+    raise refused
+
+
+@transaction.atomic
+def second_factor_reset(*, actor: Actor, membership: Membership, reason: str) -> bool:
+    """Turn off a member's second factor without its code: for a lost phone. Run by the
+    operator (``saleshelm manage second_factor_off``), with a reason, and audited."""
+    _require_admin(actor)
+    if membership.organisation_id != actor.organisation_id:
+        raise NotFound("Member")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("A reason is required.", field="reason")
+    removed, _counts = TOTPDevice.objects.filter(user_id=membership.user_id).delete()
+    if not removed:
+        return False
+    audit_record(
+        actor=actor,
+        action="second_factor.reset",
+        object_type="user",
+        object_id=membership.user_id,
+        before={"second_factor": True},
+        after={"second_factor": False},
+        reason=reason,
+    )
+    return True
+
+
+@transaction.atomic
+def organisation_set_second_factor_policy(*, actor: Membership, required: bool) -> Organisation:
+    """Require (or stop requiring) a second factor of the organisation's admins and finance.
+
+    The admin who requires it must have one: they would otherwise lock themselves out of
+    every page but the one that turns it on."""
+    _require_admin(actor)
+    organisation = Organisation.objects.select_for_update().get(pk=actor.organisation_id)
+    before = {"require_second_factor": organisation.require_second_factor}
+    if required and not TOTPDevice.objects.filter(user=actor.user, confirmed=True).exists():
+        raise ApplicationError(
+            _("Turn on your own second factor before requiring it of others."),
+            code="second_factor_off",
+        )
+    if organisation.require_second_factor == required:
+        return organisation
+    organisation.require_second_factor = required
+    organisation.save(update_fields=["require_second_factor", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="organisation.update",
+        obj=organisation,
+        before=before,
+        after={"require_second_factor": required},
+    )
+    return organisation

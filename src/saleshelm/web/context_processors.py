@@ -20,7 +20,8 @@ def navigation_context(request):
         return list(memberships_of_user(user))
 
     def menu():
-        if membership is None:
+        # A session held for its second factor sees no menu: every link would lead back.
+        if membership is None or getattr(request, "second_factor_hold", None):
             return []
         return nav_registry.build(
             role=membership.role, current_url_name=match.view_name if match else None

@@ -57,3 +57,33 @@ class LoginForm(forms.Form):
 
     def get_user(self):
         return self.user_cache
+
+
+class SecondFactorCodeForm(forms.Form):
+    """The 6-digit code of an authenticator app. Whether it is right is the service's call;
+    spaces typed between the digits are ignored there."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "class": "input-code",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+class SecondFactorPolicyForm(forms.Form):
+    require_second_factor = forms.BooleanField(
+        label=_("Require a second factor for admins and finance"),
+        required=False,
+        help_text=_(
+            "Admins and finance members without one are asked to turn it on before they can "
+            "open any other page. API tokens are not affected."
+        ),
+    )

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from saleshelm.core.errors import ApplicationError
 from saleshelm.people import selectors as people
 from saleshelm.people.permissions import can_manage_structure
+from saleshelm.tenancy import services as tenancy_services
 from saleshelm.tenancy import throttle
 from saleshelm.tenancy.middleware import SESSION_KEY
 from saleshelm.tenancy.selectors import memberships_of_user
-from saleshelm.web.forms import LoginForm
+from saleshelm.web import second_factor
+from saleshelm.web.forms import LoginForm, SecondFactorCodeForm
 
 TEAM_PREVIEW = 8
 
@@ -58,6 +64,13 @@ def login_view(request):
         form = LoginForm(request, data=request.POST)
         if form.is_valid():
             login(request, form.get_user())
+            if second_factor.code_pending(request):
+                # The password was right; the sign-in (and the clearing of the email's
+                # failures) completes with the code.
+                code_url = reverse("web:login_code")
+                if next_url:
+                    code_url = f"{code_url}?{urlencode({'next': next_url})}"
+                return HttpResponseRedirect(code_url)
             throttle.record_success(email=email, ip=ip)
             return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
         if request.POST.get("password"):
@@ -66,6 +79,54 @@ def login_view(request):
     else:
         form = LoginForm(request)
     return render(request, "web/login.html", {"form": form, "next": next_url or ""})
+
+
+@sensitive_post_parameters("code")
+@csrf_protect
+@never_cache
+def login_code(request):
+    """The second sign-in step: the code of the person's authenticator app (SPEC §11.8)."""
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    done = next_url or resolve_url(settings.LOGIN_REDIRECT_URL)
+    if not request.user.is_authenticated:
+        return redirect("web:login")
+    if not second_factor.code_pending(request):
+        return HttpResponseRedirect(done)
+    user = request.user
+    form = SecondFactorCodeForm(request.POST or None)
+    if request.method == "POST":
+        ip = throttle.client_ip(request)
+        lock = throttle.check(email=user.email, ip=ip)
+        if lock is not None:
+            throttle.record_refusal(email=user.email, ip=ip, lock=lock)
+            response = render(
+                request,
+                "web/login_throttled.html",
+                {"lock": lock, "next": next_url or "", "code_pending": True},
+                status=429,
+            )
+            response["Retry-After"] = str(lock.retry_after)
+            return response
+        if form.is_valid():
+            try:
+                device = tenancy_services.second_factor_verify(
+                    user=user, code=form.cleaned_data["code"]
+                )
+            except ApplicationError as exc:
+                if exc.code == "second_factor_off":
+                    # Turned off from another session since this one signed in.
+                    second_factor.mark_off(request)
+                    throttle.record_success(email=user.email, ip=ip)
+                    return HttpResponseRedirect(done)
+                throttle.record_failure(email=user.email, ip=ip)
+                form.add_error("code", exc.message)
+            else:
+                second_factor.mark_verified(request, device)
+                # More is reachable now than a minute ago: a new session id, as at sign-in.
+                request.session.cycle_key()
+                throttle.record_success(email=user.email, ip=ip)
+                return HttpResponseRedirect(done)
+    return render(request, "web/login_code.html", {"form": form, "next": next_url or ""})
 
 
 @require_POST

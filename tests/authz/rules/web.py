@@ -1,10 +1,11 @@
 """The shell's pages and the people pages."""
 
-from tests.authz.framework import ALL, ORG, PUBLIC, STRUCTURE, Rule
+from tests.authz.framework import ADMIN, ALL, ORG, PUBLIC, STRUCTURE, Rule
 from tests.authz.rules.people import _teams
 from tests.authz.rules.tenancy import _members
 
 _n = iter(range(10**9))
+SECOND_FACTOR = frozenset({"admin", "finance"})
 
 
 def _own_profile_or_structure(role: str, relation: str | None) -> bool:
@@ -19,6 +20,35 @@ RULES = [
     Rule("web:health", scope=PUBLIC),
     Rule("web:login", scope=PUBLIC, ok=(200, 302)),  # signed-in users go home
     Rule("web:logout", scope=PUBLIC, method="POST", ok=(302,)),
+    # The code prompt: anonymous callers go to the password step, others (no code pending) on.
+    Rule("web:login_code", scope=PUBLIC, ok=(302,)),
+    # Second factor (SPEC §11.8): admins and finance only; the actors here have none yet.
+    Rule("web:account_security", roles=SECOND_FACTOR),
+    Rule("web:second_factor_start", roles=SECOND_FACTOR, method="POST", ok=(302,)),
+    # Nothing being set up: back to the security page.
+    Rule("web:second_factor_setup", roles=SECOND_FACTOR, ok=(302,)),
+    Rule(
+        "web:second_factor_setup",
+        roles=SECOND_FACTOR,
+        method="POST",
+        ok=(302,),
+        payload=lambda w, o: {"code": "123456"},
+    ),
+    # Off already: the page answers with the form's error (or 403 to a role without it).
+    Rule(
+        "web:second_factor_disable",
+        roles=SECOND_FACTOR,
+        method="POST",
+        ok=(200,),
+        payload=lambda w, o: {"off-code": "123456"},
+    ),
+    Rule(
+        "web:second_factor_policy",
+        roles=ADMIN,
+        method="POST",
+        ok=(302,),
+        payload=lambda w, o: {"require_second_factor": ""},
+    ),
     Rule(
         "set_language",
         scope=PUBLIC,
