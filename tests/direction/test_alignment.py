@@ -8,7 +8,7 @@ import pytest
 
 from saleshelm.core.errors import ApplicationError, NotFound, PermissionDenied
 from saleshelm.core.periods import parse_period
-from saleshelm.crm.models import StageKind
+from saleshelm.crm.models import OpportunitySplit, StageKind
 from saleshelm.direction import services
 from saleshelm.direction.models import GoalLevel, GoalLink
 from saleshelm.direction.selectors.alignment import alignment_report, goal_contribution
@@ -225,6 +225,31 @@ def test_contribution_shares_and_trend(world, sales_goal):
     assert others.kind == "others" and others.amount == Decimal("6000") and not others.label
     teams = {t.label: t.share for t in c.teams}
     assert teams == {"North": Decimal("0.5000"), "South": Decimal("0.5000")}
+
+
+def test_a_split_deal_credits_each_member_their_share_to_the_cent(world, sales_goal):
+    # An and Binh won 1,000.01 together, split 2/3 : 1/3; Cuong (South) won 500 alone
+    shared = deal(world.rep, "1000.01", kind=StageKind.WON, close_date=dt.date(2026, 7, 10))
+    for member, part in ((world.rep, "0.6667"), (world.peer, "0.3333")):
+        OpportunitySplit.objects.create(
+            organisation=world.org, opportunity=shared, member=member, share=Decimal(part)
+        )
+    link(sales_goal, shared)
+    link(sales_goal, deal(world.other_rep, "500", kind=StageKind.WON, close_date=AUG_15))
+    node = goal_forest(actor=world.director, today=AUG_15).nodes[sales_goal.pk]
+    visible = {world.rep.pk, world.peer.pk, world.other_rep.pk}
+    # when the director reads the contribution
+    c = goal_contribution(actor=world.director, node=node, visible_member_ids=visible)
+    # then the split deal is credited 666.71 + 333.30 (every cent, largest remainder)
+    amounts = {m.id: m.amount for m in c.members}
+    assert amounts == {
+        world.rep.pk: Decimal("666.71"),
+        world.peer.pk: Decimal("333.30"),
+        world.other_rep.pk: Decimal("500"),
+    }
+    assert c.total == Decimal("1500.01")
+    teams = {t.label: t.amount for t in c.teams}
+    assert teams == {"North": Decimal("1000.01"), "South": Decimal("500")}
 
 
 def test_line_of_sight_from_vision_to_this_weeks_work(world):

@@ -17,8 +17,9 @@ from decimal import Decimal
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
+from saleshelm.core.money import allocate, minor_unit
 from saleshelm.core.periods import Period
-from saleshelm.crm.models import StageKind
+from saleshelm.crm.models import OpportunitySplit, StageKind
 from saleshelm.crm.selectors import activity_list, opportunity_list
 from saleshelm.crm.selectors.deals import opportunity_qs
 from saleshelm.direction.selectors import metrics
@@ -218,13 +219,16 @@ class Contribution:
     teams: list[ContributionRow]
 
 
-def won_on_goals(*, actor: Actor, goal_ids: list[int], period: Period):
-    """Won linked deals on these goals, per goal, owner, owner's team and month: one query.
+def won_on_goals(*, actor: Actor, goal_ids: list[int], period: Period) -> list[dict]:
+    """Revenue won on deals linked to these goals, per credited member and month: two queries.
 
+    A deal with a credit split credits each member their share of it, to the cent (the
+    largest-remainder allocation of ``core.money``); a deal without one credits its owner.
     These are organisation-level results of shared goals (like a leaderboard), so they are
     read over all deals of the organisation, not just those the actor may open."""
-    org_actor = SystemActor(organisation_of(actor), label="direction")
-    return (
+    organisation = organisation_of(actor)
+    org_actor = SystemActor(organisation, label="direction")
+    deals = list(
         opportunity_qs(actor=org_actor)
         .filter(
             stage__kind=StageKind.WON,
@@ -234,15 +238,73 @@ def won_on_goals(*, actor: Actor, goal_ids: list[int], period: Period):
         )
         .order_by()
         .values(
-            "goal_link__goal_id",
+            "pk",
             "owner_id",
             "owner__user__full_name",
             "owner__profile__team_id",
             "owner__profile__team__name",
+            "amount_reporting",
             month=TruncMonth("close_date"),
         )
-        .annotate(amount=money_sum("amount_reporting"))
     )
+    splits: dict[int, list[dict]] = defaultdict(list)
+    for row in (
+        OpportunitySplit.objects.filter(
+            organisation_id=organisation.pk, opportunity_id__in=[d["pk"] for d in deals]
+        )
+        .order_by()
+        .values(
+            "opportunity_id",
+            "member_id",
+            "member__user__full_name",
+            "member__profile__team_id",
+            "member__profile__team__name",
+            "share",
+        )
+    ):
+        splits[row["opportunity_id"]].append(row)
+    places = minor_unit(organisation.currency)
+    credits: dict[tuple, dict] = {}
+    for deal in deals:
+        amount = deal["amount_reporting"] or ZERO
+        if deal["pk"] in splits:
+            members = {s["member_id"]: s for s in splits[deal["pk"]]}
+            shares = [(m, s["share"]) for m, s in members.items()]
+            parts = [
+                (
+                    member_id,
+                    members[member_id]["member__user__full_name"],
+                    members[member_id]["member__profile__team_id"],
+                    members[member_id]["member__profile__team__name"],
+                    part,
+                )
+                for member_id, part in allocate(amount, shares, places).items()
+            ]
+        else:
+            parts = [
+                (
+                    deal["owner_id"],
+                    deal["owner__user__full_name"],
+                    deal["owner__profile__team_id"],
+                    deal["owner__profile__team__name"],
+                    amount,
+                )
+            ]
+        for member_id, name, team_id, team_name, part in parts:
+            key = (member_id, deal["month"])
+            row = credits.setdefault(
+                key,
+                {
+                    "owner_id": member_id,
+                    "owner__user__full_name": name,
+                    "owner__profile__team_id": team_id,
+                    "owner__profile__team__name": team_name,
+                    "month": deal["month"],
+                    "amount": ZERO,
+                },
+            )
+            row["amount"] += part
+    return list(credits.values())
 
 
 def goal_contribution(
@@ -254,7 +316,7 @@ def goal_contribution(
     goal = node.goal
     period = period or Period(goal.period_start, goal.period_end, goal.period, "custom")
     ids = [n.goal.pk for n in node.walk()]
-    rows = list(won_on_goals(actor=actor, goal_ids=ids, period=period))
+    rows = won_on_goals(actor=actor, goal_ids=ids, period=period)
     months = [m.strftime("%Y-%m") for m in period.months]
     month_total: dict[str, Decimal] = defaultdict(Decimal)
     by_member: dict[int | None, dict] = {}
