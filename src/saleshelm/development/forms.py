@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saleshelm.core.errors import ApplicationError
 from saleshelm.development.models import (
@@ -114,7 +115,7 @@ class FeedbackRequestForm(ServiceForm):
     competency: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Competency"), queryset=None, required=False
     )
-    due_date = forms.DateField(label=_("By"), required=False, **DATE)
+    due_date = forms.DateField(label=pgettext_lazy("due date", "By"), required=False, **DATE)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,7 +211,7 @@ class CoachingSessionForm(ServiceForm):
 
 class PlanForm(ServiceForm):
     member = MemberChoiceField(label=_("For"), queryset=None, empty_label=None)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -408,7 +409,7 @@ class SignalSettingsForm(ServiceForm):
 
 class StoryForm(ServiceForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=StoryKind.choices, widget=forms.RadioSelect)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
     body = forms.CharField(
         label=_("Story"),
         max_length=20_000,

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saleshelm.core.errors import ApplicationError
 from saleshelm.direction.models import (
@@ -135,7 +136,7 @@ PERIOD_HELP = _("A year (2026), a quarter (2026-Q3) or a month (2026-07) of the 
 
 
 class GoalForm(ServiceForm):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
     level = forms.ChoiceField(label=_("Level"), choices=GoalLevel.choices)
     parent = GoalChoiceField(
         label=_("Serves"),

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saleshelm.core.errors import ApplicationError
 from saleshelm.direction.selectors.strategy import value_list
@@ -135,7 +136,11 @@ class BadgeForm(ServiceForm):
 
 
 class AwardForm(ServiceForm):
-    member = MemberChoiceField(label=_("To"), queryset=None, empty_label=_("Choose a person"))
+    member = MemberChoiceField(
+        label=pgettext_lazy("kudos recipient", "To"),
+        queryset=None,
+        empty_label=_("Choose a person"),
+    )
     reason = forms.CharField(
         label=_("Why"),
         max_length=1000,
@@ -327,7 +332,7 @@ class PulseAnswerForm(ServiceForm):
 
 
 class PulseSurveyForm(ServiceForm):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=120)
     opens_on = forms.DateField(label=_("Opens on"), **DATE)
     closes_on = forms.DateField(label=_("Closes on"), **DATE)
     repeat_days = forms.TypedChoiceField(

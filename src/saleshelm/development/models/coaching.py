@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saleshelm.core.models import OrgOwned
 
@@ -62,7 +63,7 @@ class CoachingSession(OrgOwned):
 
 
 class PlanStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("plan status", "Active")
     CLOSED = "closed", _("Closed")
 
 

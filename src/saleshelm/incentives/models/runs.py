@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saleshelm.core.errors import Conflict
 from saleshelm.core.models import OrgOwned
@@ -207,7 +208,7 @@ class LineKind(models.TextChoices):
     TIER = "tier", _("Tier")
     BONUS = "bonus", _("Bonus")
     SPIFF = "spiff", _("SPIFF")
-    OVERRIDE = "override", _("Override")
+    OVERRIDE = "override", pgettext_lazy("commission line", "Override")
     CLAWBACK = "clawback", _("Clawback")
     DRAW = "draw", _("Draw")
     DRAW_RECOVERY = "draw_recovery", _("Draw recovery")
@@ -223,7 +224,7 @@ class PayoutLine(_StatementPart):
     component = models.CharField(_("component"), max_length=120, blank=True)
     basis = models.DecimalField(_("basis"), null=True, blank=True, **MONEY)
     basis_is_quantity = models.BooleanField(default=False)
-    rate = models.DecimalField(_("rate"), null=True, blank=True, **RATE)
+    rate = models.DecimalField(pgettext_lazy("commission", "rate"), null=True, blank=True, **RATE)
     amount = models.DecimalField(_("amount"), **MONEY)
     note = models.CharField(_("note"), max_length=255, blank=True)
     # Adjustments: the kind of line they correct, and where they come from.
