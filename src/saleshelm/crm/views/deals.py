@@ -195,7 +195,9 @@ def opportunity_edit(request, pk: int):
             services.opportunity_update(
                 actor=actor,
                 opportunity=opp,
-                version=int(version) if str(version).isdigit() else None,
+                # the page always sends the version it showed; a post without one is
+                # refused as stale rather than overwriting someone else's change
+                version=int(version) if str(version).isdigit() else 0,
                 **changes,
             )
         except ApplicationError as exc:
