@@ -153,6 +153,7 @@ class Book:
         self.a = Adapters()
         self.pg = connection.vendor == "postgresql"
         self._rate_memo: dict = {}
+        self.words = cat.words(self.org.locale)
         self.vi_names = self._vi_names(400)
         self.en_names = [
             f"{ctx.fake_en.first_name()} {ctx.fake_en.last_name()}" for _ in range(300)
@@ -255,7 +256,7 @@ def _catalogue(book: Book) -> list[dict]:
                 Product(
                     organisation=org,
                     sku=sku,
-                    name=name,
+                    name=book.words["product_names"].get(sku, name),
                     category=categories[category],
                     unit_price=price,
                     currency=book.reporting,
@@ -453,7 +454,7 @@ def _contacts(book: Book) -> int:
                     account_id,
                     f"{parts}{n}@example.{'vn' if vietnamese else 'com'}",
                     _phone(book),
-                    rng.choice(cat.CONTACT_TITLES),
+                    rng.choice(book.words["contact_titles"]),
                     book.account_owner[account_id],
                 )
             )
@@ -603,12 +604,12 @@ def _deals(book: Book) -> tuple[int, int]:
             category = rng.choice(("best_case", "commit"))
         next_step = next_date = None
         if is_open and rng.random() < 0.8:
-            next_step = rng.choice(cat.NEXT_STEPS)
+            next_step = rng.choice(book.words["next_steps"])
             next_date = book.a.date(today + dt.timedelta(days=rng.randint(-5, 21)))
         deal_id = deals.add(
             (
                 f"{prefix}-{n:07d}",
-                f"{book.account_short[account]}: {rng.choice(cat.DEAL_KINDS)}",
+                f"{book.account_short[account]}: {rng.choice(book.words['deal_kinds'])}",
                 account,
                 owner,
                 pipeline.pk,
@@ -622,7 +623,7 @@ def _deals(book: Book) -> tuple[int, int]:
                 category,
                 next_step or "",
                 next_date,
-                rng.choice(cat.LOST_REASONS) if final is lost else "",
+                rng.choice(book.words["lost_reasons"]) if final is lost else "",
                 None if is_open else book.a.datetime(end_at),
                 len(path),
                 book.a.datetime(times[-1]),
@@ -850,6 +851,7 @@ def _activities(book: Book) -> int:
     owner_cum = list(itertools.accumulate(0.5 + book.strength[pk] for pk in owners))
     rand, choice = rng.random, rng.choice
     future_days = [ctx.today + dt.timedelta(days=i) for i in range(1, 15)]
+    subjects, outcomes = book.words["activity_subjects"], book.words["activity_outcomes"]
     with ctx.progress.stage("activities", total) as advance:
         writer = TableWriter(
             Activity,
@@ -887,9 +889,7 @@ def _activities(book: Book) -> int:
             if account is not None and book.contacts_of[account] and rand() < 0.3:
                 contact = choice(book.contacts_of[account])
             outcome = (
-                choice(cat.ACTIVITY_OUTCOMES)
-                if kind in ("call", "meeting", "demo") and not planned
-                else ""
+                choice(outcomes) if kind in ("call", "meeting", "demo") and not planned else ""
             )
             writer.add(
                 (
@@ -900,7 +900,7 @@ def _activities(book: Book) -> int:
                     account,
                     contact,
                     opportunity,
-                    choice(cat.ACTIVITY_SUBJECTS[kind]),
+                    choice(subjects[kind]),
                     outcome,
                     choice(cat.DURATIONS[kind]),
                     not planned,

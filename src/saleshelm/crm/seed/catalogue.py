@@ -130,3 +130,84 @@ DURATIONS = {
     "email": (None,),
     "task": (None, 15, 30),
 }
+
+
+# --- A Vietnamese organisation's own words --------------------------------------------------
+# The lists above mix English and Vietnamese, as a regional team writes; an organisation
+# working in Vietnamese gets these instead (same shapes, so the seed draws the same way).
+VI_CONTACT_TITLES = (
+    "Giám đốc", "Phó giám đốc", "Giám đốc tài chính", "Trưởng phòng Mua hàng",
+    "Trưởng phòng IT", "Kế toán trưởng", "Quản lý cửa hàng", "Quản lý kho",
+    "Trưởng phòng Vận hành", "Chuyên viên mua hàng",
+)  # fmt: skip
+VI_PRODUCT_NAMES = {
+    "XS-100": "Máy quét mã vạch bỏ túi XS-100",
+    "XS-400": "Máy quét 2D cầm tay XS-400",
+    "XS-700": "Máy quét chống va đập XS-700",
+    "XS-900": "Máy quét gắn cố định XS-900",
+    "XS-CRADLE": "Đế sạc XS",
+    "HW-T20": "Máy bán hàng POS T20",
+    "HW-P80": "Máy in hóa đơn P80",
+    "HW-LBL4": "Máy in tem nhãn LBL4",
+    "HW-TAB10": "Máy tính bảng chống va đập TAB10",
+    "HW-KIOSK": "Ki-ốt tự gọi món",
+    "SW-POS-S": "Bản quyền POS Cơ bản (1 năm)",
+    "SW-POS-P": "Bản quyền POS Chuyên nghiệp (1 năm)",
+    "SW-INV": "Quản lý kho trên mây (1 năm)",
+    "SW-ANL": "Gói phân tích bổ sung (1 năm)",
+    "SW-API": "Truy cập API (1 năm)",
+    "SV-INST": "Lắp đặt (mỗi điểm bán)",
+    "SV-TRN": "Ngày đào tạo",
+    "SV-SUP": "Hỗ trợ cao cấp (1 năm)",
+    "SV-CONS": "Ngày tư vấn",
+    "SV-MIG": "Chuyển đổi dữ liệu",
+}
+VI_DEAL_KINDS = (
+    "triển khai máy quét", "nâng cấp POS", "quét mã kho hàng", "cải tạo cửa hàng",
+    "quản lý kho trên mây", "thí điểm ki-ốt", "gia hạn hỗ trợ", "in tem nhãn",
+    "mở rộng chi nhánh", "bộ bán hàng di động", "triển khai POS",
+)  # fmt: skip
+VI_NEXT_STEPS = (
+    "Gửi báo giá", "Hẹn demo với IT", "Gọi phòng mua hàng", "Khảo sát cửa hàng",
+    "Đàm phán điều khoản", "Chờ duyệt ngân sách", "Thí điểm tại hai cửa hàng",
+    "Gửi báo giá điều chỉnh", "Gặp giám đốc tài chính",
+)  # fmt: skip
+VI_LOST_REASONS = (
+    "Giá", "Chọn đối thủ", "Không có ngân sách", "Chưa đúng thời điểm", "Không ra quyết định",
+    "Giữ nhà cung cấp cũ", "Không đáp ứng yêu cầu",
+)  # fmt: skip
+VI_ACTIVITY_SUBJECTS = {
+    "call": ("Gọi tìm hiểu nhu cầu", "Gọi theo dõi", "Gọi chăm sóc", "Gọi trao đổi giá"),
+    "email": ("Gửi đề xuất", "Gửi báo giá", "Email theo dõi", "Gửi câu chuyện khách hàng"),
+    "meeting": ("Gặp tại cửa hàng", "Họp đánh giá quý", "Họp với phòng mua hàng", "Họp với khách"),
+    "demo": ("Demo máy quét XS-400", "Demo POS Chuyên nghiệp", "Demo quản lý kho", "Demo ki-ốt"),
+    "task": ("Chuẩn bị báo giá", "Cập nhật ghi chú dự báo", "Gửi hợp đồng", "Lên lịch khảo sát"),
+}
+VI_ACTIVITY_OUTCOMES = (
+    "Khách quan tâm, muốn nhận báo giá", "Hỏi khách hàng tham chiếu", "Cần IT phê duyệt",
+    "Ngân sách quý sau", "Tích cực, đang tiến triển", "Không nghe máy, gọi lại sau",
+    "Khách muốn xem demo", "Đang so sánh nhà cung cấp", "Khách quan tâm", "",
+)  # fmt: skip
+
+
+def words(locale: str) -> dict:
+    """The phrases a seeded organisation writes, in its language."""
+    if locale == "vi":
+        return {
+            "contact_titles": VI_CONTACT_TITLES,
+            "deal_kinds": VI_DEAL_KINDS,
+            "next_steps": VI_NEXT_STEPS,
+            "lost_reasons": VI_LOST_REASONS,
+            "activity_subjects": VI_ACTIVITY_SUBJECTS,
+            "activity_outcomes": VI_ACTIVITY_OUTCOMES,
+            "product_names": VI_PRODUCT_NAMES,
+        }
+    return {
+        "contact_titles": CONTACT_TITLES,
+        "deal_kinds": DEAL_KINDS,
+        "next_steps": NEXT_STEPS,
+        "lost_reasons": LOST_REASONS,
+        "activity_subjects": ACTIVITY_SUBJECTS,
+        "activity_outcomes": ACTIVITY_OUTCOMES,
+        "product_names": {},
+    }
