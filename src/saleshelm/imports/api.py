@@ -6,6 +6,7 @@ import binascii
 import datetime as dt
 import io
 import json
+from decimal import Decimal
 from typing import Literal
 
 from django.core.files.uploadedfile import UploadedFile
@@ -147,7 +148,7 @@ def _read_request(request) -> tuple[str, str, bool, str, object]:
             upload,
         )
     try:
-        data = ImportJsonIn(**json.loads(request.body or b"{}"))
+        data = ImportJsonIn(**json.loads(request.body or b"{}", parse_float=Decimal))
     except (ValueError, TypeError) as exc:
         raise ApplicationError(
             "send a multipart form with a file, or JSON with kind and content",

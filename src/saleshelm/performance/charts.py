@@ -12,8 +12,9 @@ language (vi: ``1.234.567,5``; en: ``1,234,567.5``); Django's Vietnamese format 
 grouping size, so the grouping of three is given here. Money adds the currency's symbol the
 local way (``1.234.567 ₫``, ``$1,234.50``).
 
-Floats appear here only as SVG geometry (``_f``: bar heights, x/y positions); every figure
-shown as text is formatted from its ``Decimal``, so no float ever touches a money amount.
+SVG geometry (bar heights, x/y positions) is computed in ``Decimal`` too and written with
+one decimal place (``{:.1f}``): no float anywhere, not even for a drawing position (SPEC
+§11.3, enforced by tests/reliability/test_no_float.py).
 """
 
 from __future__ import annotations
@@ -271,15 +272,15 @@ def nice_max(value: Decimal) -> tuple[Decimal, Decimal]:
     return base * 10, base * 2
 
 
-def _f(value) -> float:
-    """SVG coordinates only (never money): a float for a drawing position."""
-    return float(value)
+def _d(value) -> Decimal:
+    """A drawing position or length as a ``Decimal`` (written with ``{:.1f}``)."""
+    return value if isinstance(value, Decimal) else Decimal(value)
 
 
 def _svg(template: str, *args) -> SafeString:
     """``format_html`` for drawings: numbers keep their format spec (``{:.1f}``), every other
     argument is escaped (text from users and translations included)."""
-    safe = [a if isinstance(a, int | float) else conditional_escape(a) for a in args]
+    safe = [a if isinstance(a, int | Decimal) else conditional_escape(a) for a in args]
     return SafeString(template.format(*safe))
 
 
@@ -342,8 +343,8 @@ def trend_chart(
     peak = max([v for v in values if v is not None] or [Decimal(0)])
     top_value, step = nice_max(Decimal(peak))
 
-    def y(v: Decimal) -> float:
-        return top + plot_h - _f(max(v, Decimal(0))) / _f(top_value) * plot_h
+    def y(v: Decimal) -> Decimal:
+        return top + plot_h - max(v, Decimal(0)) / top_value * plot_h
 
     parts: list[str] = [_svg_open(chart_id, width, height, title, desc, "chart-trend")]
     tick = Decimal(0)
@@ -364,8 +365,8 @@ def trend_chart(
             )
         )
         tick += step
-    slot = plot_w / len(points)
-    bar_w = min(slot * 0.62, 46)
+    slot = _d(plot_w) / len(points)
+    bar_w = min(slot * Decimal("0.62"), Decimal(46))
     centres = [left + slot * i + slot / 2 for i in range(len(points))]
     show_values = slot >= 34  # room for "123K" above each bar
     for p, cx in zip(points, centres, strict=True):
@@ -528,7 +529,7 @@ def _pacing_svg(
     height = 88
     left, right, bar_y, bar_h = 2, 2, 30, 20
     span = max(target, actual, Decimal(1))
-    scale = (width - left - right) / _f(span)
+    scale = (width - left - right) / span
     ahead = expected is None or actual >= expected
     colour = SUCCESS if ahead else WARNING
     verdict = _("ahead of pace") if ahead else _("behind pace")
@@ -544,7 +545,7 @@ def _pacing_svg(
             '<rect x="{}" y="{}" width="{:.1f}" height="{}" rx="5" fill="{}"/>',
             left,
             bar_y,
-            _f(target) * scale,
+            target * scale,
             bar_h,
             TRACK,
         ),
@@ -552,12 +553,12 @@ def _pacing_svg(
             '<rect x="{}" y="{}" width="{:.1f}" height="{}" rx="5" fill="{}"/>',
             left,
             bar_y,
-            max(_f(max(actual, Decimal(0))) * scale, 0),
+            max(actual, Decimal(0)) * scale,
             bar_h,
             colour,
         ),
     ]
-    tx = left + _f(target) * scale
+    tx = left + target * scale
     parts.append(
         _svg(
             '<line x1="{:.1f}" y1="{}" x2="{:.1f}" y2="{}" stroke="{}" stroke-width="2"/>'
@@ -575,11 +576,11 @@ def _pacing_svg(
         )
     )
     if expected is not None and expected > 0:
-        ex = left + _f(min(expected, span)) * scale
+        ex = left + min(expected, span) * scale
         anchor = "middle"
-        if ex < width * 0.18:
+        if ex < width * Decimal("0.18"):
             anchor = "start"
-        elif ex > width * 0.82:
+        elif ex > width * Decimal("0.82"):
             anchor = "end"
         parts.append(
             _svg(
@@ -649,11 +650,11 @@ def funnel_chart(
         return mark_safe("")
     row_h, bar_h, gap = 24, 18, 12
     height = len(stages) * (row_h + bar_h + gap) - gap + 4
-    peak = max((_f(s.amount) for s in stages), default=0) or 1
+    peak = max((_d(s.amount) for s in stages), default=Decimal(0)) or Decimal(1)
     parts = [_svg_open(chart_id, width, height, title, desc, "chart-funnel")]
     for i, s in enumerate(stages):
         y = i * (row_h + bar_h + gap)
-        w = max(_f(s.amount) / peak * width, 4 if s.count else 0)
+        w = max(_d(s.amount) / peak * width, Decimal(4 if s.count else 0))
         deals = _("{n} deals").format(n=number(s.count)) if s.count != 1 else _("1 deal")
         name = s.name if len(s.name) <= 28 else s.name[:27] + "…"
         parts.append(
@@ -721,13 +722,15 @@ def progress_bar(fraction, *, label: str = "", marker=None, tone: str | None = N
     ahead or behind shows by position too; ``tone``: the band that colours it (default: the
     fraction's own band)."""
     d = _decimal(fraction)
-    filled = 0.0 if d is None else max(min(_f(d), 1.0), 0.0) * 100
+    filled = Decimal(0) if d is None else max(min(d, Decimal(1)), Decimal(0)) * 100
     tick = ""
     m = _decimal(marker)
     if m is not None and m > 0:
-        mx = max(min(_f(m), 1.0), 0.0) * 100
+        mx = max(min(m, Decimal(1)), Decimal(0)) * 100
         tick = _svg(
-            '<rect x="{:.1f}" y="0" width="1.2" height="10" fill="{}"/>', max(mx - 0.6, 0), TARGET
+            '<rect x="{:.1f}" y="0" width="1.2" height="10" fill="{}"/>',
+            max(mx - Decimal("0.6"), Decimal(0)),
+            TARGET,
         )
     return _svg(
         '<svg class="progress" viewBox="0 0 100 10" preserveAspectRatio="none" width="100%" '

@@ -506,7 +506,7 @@ def _weights(value) -> list:
     if value is None:
         return []
     if isinstance(value, str | bytes):
-        return json.loads(value) or []
+        return json.loads(value, parse_float=Decimal) or []
     return list(value)
 
 

@@ -139,7 +139,7 @@ def targets_by_assignee(
                 as_date(end),
                 Decimal(int(u)).scaleb(-4),
                 dist,
-                json.loads(weights) if isinstance(weights, str) else weights,
+                json.loads(weights, parse_float=Decimal) if isinstance(weights, str) else weights,
                 int(u),
             )
         )
