@@ -27,7 +27,11 @@ def apply_sort(
             code="invalid_sort",
             field="sort",
         )
-    columns = [f"-{c}" if descending else c for c in allowed[name]]
+    # Descending flips each column, a tie-breaker written descending included
+    # ("-owner" over ["owner__…", "-occurred_at"] orders by "occurred_at", not "--occurred_at").
+    columns = [
+        (c[1:] if c.startswith("-") else f"-{c}") if descending else c for c in allowed[name]
+    ]
     return qs.order_by(*columns, "-pk" if descending else "pk")
 
 
