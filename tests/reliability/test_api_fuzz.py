@@ -13,9 +13,7 @@ import os
 
 import pytest
 import schemathesis
-from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -27,8 +25,6 @@ from schemathesis.checks import (
 )
 
 from saleshelm.api.urls import api
-from saleshelm.tenancy.services import token_create
-from tests.conftest import build_world
 
 EXAMPLES = int(os.environ.get("SALESHELM_FUZZ_EXAMPLES") or 5)
 
@@ -56,25 +52,6 @@ FUZZ = settings(
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
-
-
-@pytest.fixture
-def world_tokens(db):
-    """Bearer tokens of a rep and an admin of an organisation that has a neighbour.
-
-    As Django's test client does, requests through the plain WSGI handler must not close
-    the test's database connection (and with it the test's transaction)."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    world = build_world()
-    try:
-        yield {
-            role: token_create(membership=getattr(world, role), name="fuzz")
-            for role in ("rep", "admin")
-        }
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
