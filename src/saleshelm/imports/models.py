@@ -60,6 +60,9 @@ class ImportJob(OrgOwned):
     warnings = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)  # one-line reason when failed
     started_at = models.DateTimeField(null=True, blank=True)
+    # "host pid" of the process running it: a job left "running" by a process that died
+    # (kill -9, a crash, a restart) is found and closed by the next import (services).
+    runner = models.CharField(max_length=300, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

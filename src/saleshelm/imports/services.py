@@ -7,7 +7,10 @@ writing, these functions keep the ``ImportJob`` row and the audit row in step wi
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
+import zlib
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -158,11 +161,90 @@ def execute(
     *, job: ImportJob, actor: Actor, file: IO[bytes], progress: Progress | None = None
 ) -> ImportJob:
     """Run ``file`` for ``job`` now and store counts, errors and timings on it."""
+    import_jobs_close_dead(organisation_id=job.organisation_id)
+    _claim(job)
     job.status = JobStatus.RUNNING
     job.started_at = timezone.now()
     job.finished_at = None
-    job.save(update_fields=["status", "started_at", "finished_at", "updated_at"])
+    job.runner = _RUNNER
+    job.save(update_fields=["status", "started_at", "finished_at", "runner", "updated_at"])
+    try:
+        return _execute(job=job, actor=actor, file=file, progress=progress)
+    finally:
+        _release(job)
 
+
+# --- who runs a job, and is it still alive? -------------------------------------------------
+# A process killed in the middle of an import (kill -9, out of memory, the machine restarted)
+# leaves its job "running": its write transaction was rolled back, so nothing was written. The
+# next import in the organisation closes such jobs as failed (and the daily prune, for every
+# organisation). On PostgreSQL the runner holds a session advisory lock keyed by the job for
+# as long as it runs; the database drops it with the dead process's connection, so a running
+# job whose lock is free has no runner. SQLite lives on one machine: there the job's "host
+# pid" says whether its process still exists.
+_JOB_LOCK_CLASS = zlib.crc32(b"saleshelm.imports.job") >> 1
+_RUNNER = f"{socket.gethostname()} {os.getpid()}"[:300]
+
+
+def _claim(job: ImportJob) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_JOB_LOCK_CLASS, _lock_key(job.pk)])
+
+
+def _release(job: ImportJob) -> None:
+    if connection.vendor == "postgresql" and connection.connection is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_unlock(%s, %s)", [_JOB_LOCK_CLASS, _lock_key(job.pk)]
+            )
+
+
+def _lock_key(pk: int) -> int:
+    return pk & 0x7FFFFFFF
+
+
+def _runner_is_dead(job: ImportJob) -> bool:
+    if connection.vendor == "postgresql":
+        key = [_JOB_LOCK_CLASS, _lock_key(job.pk)]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+            free = bool(cursor.fetchone()[0])
+            if free:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+        return free
+    host, _, pid = job.runner.rpartition(" ")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # not ours to judge (the daily prune closes it after a while)
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # it exists (another user's process)
+    return False
+
+
+def import_jobs_close_dead(*, organisation_id: int | None = None) -> int:
+    """Close the jobs left "running" by a process that no longer runs them (see above)."""
+    running = ImportJob.objects.filter(status=JobStatus.RUNNING).exclude(runner="")
+    if organisation_id is not None:
+        running = running.filter(organisation_id=organisation_id)
+    dead = [job.pk for job in running.only("pk", "runner") if _runner_is_dead(job)]
+    if not dead:
+        return 0
+    return ImportJob.objects.filter(pk__in=dead, status=JobStatus.RUNNING).update(
+        status=JobStatus.FAILED,
+        message=_("The import stopped before it finished; nothing was written."),
+        finished_at=timezone.now(),
+    )
+
+
+def _execute(
+    *, job: ImportJob, actor: Actor, file: IO[bytes], progress: Progress | None = None
+) -> ImportJob:
     saver = _ProgressSaver(job)
 
     def on_progress(done: int, total: int) -> None:

@@ -27,9 +27,14 @@ def prune_import_uploads(hours: int = UPLOADS_KEPT_HOURS) -> int:
     """Delete the files of imports uploaded but never run (or checked and left): an upload
     is kept only for the import it was made for. Imports left "running" by a process that
     died are marked failed (their transaction rolled back: nothing was written)."""
-    from saleshelm.imports.services import import_jobs_close_stale, import_upload_discard
+    from saleshelm.imports.services import (
+        import_jobs_close_dead,
+        import_jobs_close_stale,
+        import_upload_discard,
+    )
 
     cutoff = timezone.now() - dt.timedelta(hours=hours)
+    import_jobs_close_dead()
     import_jobs_close_stale(started_before=cutoff)
     return import_upload_discard(older_than=cutoff)
 
