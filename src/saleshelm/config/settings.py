@@ -209,6 +209,8 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured("SALESHELM_TRUSTED_PROXIES must be a whole number") from exc
 LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
+# Invitation and "forgot password" links (Django's token) stop working after 3 days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 
 # --- Internationalisation ----------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -7,9 +7,10 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from saleshelm.api.schemas import ERRORS
+from saleshelm.core.errors import PermissionDenied
 from saleshelm.people import selectors as people_selectors
 from saleshelm.people.services import member_profile_update
-from saleshelm.tenancy import selectors
+from saleshelm.tenancy import invitations, selectors
 from saleshelm.tenancy.models import Membership
 from saleshelm.tenancy.roles import Role
 from saleshelm.tenancy.services import membership_create, membership_update
@@ -154,6 +155,26 @@ def update_member(request, id: int, payload: MemberPatch):
     if changes:
         member_profile_update(actor=actor, membership=membership, **changes)
     return people_selectors.access_member(actor=actor, id=id)
+
+
+class InviteOut(Schema):
+    id: int
+    email: str
+    kind: str  # "invite" (no password yet) or "reset" (a link to set a new one)
+
+
+@router.post("/members/{id}/invite", response={200: InviteOut, **ERRORS})
+def invite_member(request, id: int):
+    """Email the member a one-time link to set their password (an invitation if they have
+    none yet). Admins and directors: anyone; a manager: the members of their teams."""
+    actor = request.auth
+    membership = people_selectors.access_member(actor=actor, id=id)
+    if not invitations.can_invite(actor=actor, member=membership):
+        raise PermissionDenied("You can invite only the members of the teams you manage.")
+    kind = invitations.member_invite(
+        actor=actor, membership=membership, base_url=request.build_absolute_uri("/")
+    )
+    return {"id": membership.pk, "email": membership.user.email, "kind": kind}
 
 
 class AuditOut(Schema):

@@ -90,3 +90,28 @@ def can_manage_second_factor(*, actor: Actor, is_on: bool) -> bool:
 def second_factor_required(*, actor: Actor) -> bool:
     """Whether the actor's organisation requires a second factor of them."""
     return actor.role in SECOND_FACTOR_ROLES and actor.organisation.require_second_factor
+
+
+# --- Invitations -------------------------------------------------------------------------------
+
+
+def invitation_pending_list(*, actor: Actor) -> QuerySet[Membership]:
+    """Active members who never signed in and whom the actor may invite (see
+    ``saleshelm.tenancy.invitations.can_invite``), with when they were last invited."""
+    from django.db.models import CharField, OuterRef, Subquery
+    from django.db.models.functions import Cast
+
+    from saleshelm.people.selectors import member_list, visible_members_q
+
+    qs = member_list(actor=actor).filter(user__is_active=True, user__last_login__isnull=True)
+    if actor.role == Role.MANAGER:
+        qs = qs.filter(visible_members_q(actor=actor)).exclude(pk=actor.pk or 0)
+    elif actor.role not in (Role.ADMIN, Role.DIRECTOR):
+        raise PermissionDenied("Only admins, directors and managers invite members.")
+    last_invite = AuditEntry.objects.filter(
+        organisation_id=actor.organisation_id,
+        action="member.invite",
+        object_type="membership",
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+    ).order_by("-created_at", "-id")
+    return qs.annotate(last_invited_at=Subquery(last_invite.values("created_at")[:1]))

@@ -26,6 +26,10 @@ from django.core.cache import cache
 logger = logging.getLogger("saleshelm.security")
 
 _PREFIX = "saleshelm:login-failures"
+# Other doors that an attacker could knock on repeatedly (asking for password-reset emails)
+# count their attempts the same way, each under its own prefix: asking for a reset link five
+# times does not lock the sign-in, and failed sign-ins do not stop a reset.
+_BUCKETS = {"login": _PREFIX, "password_reset": "saleshelm:password-reset-requests"}
 
 
 def _now() -> float:
@@ -62,16 +66,16 @@ def client_ip(request) -> str:
     return forwarded[-proxies]
 
 
-def _key(kind: str, value: str) -> str:
+def _key(kind: str, value: str, bucket: str = "login") -> str:
     # Hashed: keys stay short and valid for every backend, and emails are not cache keys.
     digest = hashlib.sha256(value.encode()).hexdigest()[:40]
-    return f"{_PREFIX}:{kind}:{digest}"
+    return f"{_BUCKETS[bucket]}:{kind}:{digest}"
 
 
-def _keys(email: str, ip: str) -> dict[str, str]:
-    keys = {"ip": _key("ip", ip)}
+def _keys(email: str, ip: str, bucket: str = "login") -> dict[str, str]:
+    keys = {"ip": _key("ip", ip, bucket)}
     if email:
-        keys["email"] = _key("email", email)
+        keys["email"] = _key("email", email, bucket)
     return keys
 
 
@@ -94,11 +98,11 @@ class Lock:
         return max(1, math.ceil(self.retry_after / 60))
 
 
-def check(*, email: str, ip: str) -> Lock | None:
+def check(*, email: str, ip: str, bucket: str = "login") -> Lock | None:
     """The lock in force for this email or address, if any."""
     now = _now()
     limit = _limit()
-    keys = _keys(normalise_email(email), ip)
+    keys = _keys(normalise_email(email), ip, bucket)
     stored = cache.get_many(list(keys.values()))
     worst: Lock | None = None
     for scope, key in keys.items():
@@ -112,12 +116,10 @@ def check(*, email: str, ip: str) -> Lock | None:
     return worst
 
 
-def record_failure(*, email: str, ip: str) -> dict[str, int]:
-    """Count one failed sign-in against the email and the address; returns the counts."""
+def _count(*, email: str, ip: str, bucket: str) -> dict[str, int]:
     now = _now()
     limit = _limit()
-    email = normalise_email(email)
-    keys = _keys(email, ip)
+    keys = _keys(email, ip, bucket)
     stored = cache.get_many(list(keys.values()))
     counts: dict[str, int] = {}
     updates = {}
@@ -126,6 +128,13 @@ def record_failure(*, email: str, ip: str) -> dict[str, int]:
         updates[key] = recent
         counts[scope] = len(recent)
     cache.set_many(updates, timeout=_window())
+    return counts
+
+
+def record_failure(*, email: str, ip: str) -> dict[str, int]:
+    """Count one failed sign-in against the email and the address; returns the counts."""
+    email = normalise_email(email)
+    counts = _count(email=email, ip=ip, bucket="login")
     logger.warning(
         "login failed email=%s ip=%s email_failures=%d ip_failures=%d",
         email or "-",
@@ -136,9 +145,26 @@ def record_failure(*, email: str, ip: str) -> dict[str, int]:
     return counts
 
 
-def record_refusal(*, email: str, ip: str, lock: Lock) -> None:
+def record_attempt(*, email: str, ip: str, bucket: str) -> dict[str, int]:
+    """Count one request at a door other than the sign-in (every request, not only failures:
+    a reset request succeeds whether or not the address has an account)."""
+    email = normalise_email(email)
+    counts = _count(email=email, ip=ip, bucket=bucket)
+    logger.info(
+        "%s requested email=%s ip=%s email_requests=%d ip_requests=%d",
+        bucket,
+        email or "-",
+        ip,
+        counts.get("email", 0),
+        counts["ip"],
+    )
+    return counts
+
+
+def record_refusal(*, email: str, ip: str, lock: Lock, bucket: str = "login") -> None:
     logger.warning(
-        "login refused (throttled by %s) email=%s ip=%s retry_after=%ds",
+        "%s refused (throttled by %s) email=%s ip=%s retry_after=%ds",
+        bucket,
         lock.scope,
         normalise_email(email) or "-",
         ip,

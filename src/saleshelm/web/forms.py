@@ -87,3 +87,14 @@ class SecondFactorPolicyForm(forms.Form):
             "open any other page. API tokens are not affected."
         ),
     )
+
+
+class PasswordForgotForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data["email"])

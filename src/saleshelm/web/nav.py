@@ -32,3 +32,11 @@ register(
     url_name="people:my_role",
     order=30,
 )
+register(
+    key="people.invitations",
+    section="people",
+    label=_("Invitations"),
+    url_name="web:invitations",
+    roles={"admin", "director", "manager"},
+    order=25,
+)

@@ -23,6 +23,12 @@ def _audit(w):
 
 _n = iter(range(10**9))
 
+
+def _inviter(role: str, relation: str | None) -> bool:
+    # Admins and directors invite anyone of the organisation; a manager their teams' members.
+    return role in {"admin", "director"} or (role == "manager" and relation in ("own", "same_team"))
+
+
 OBJECTS = {"member": _members, "audit_entry": _audit}
 RULES = [
     Rule("GET /api/v1/members", roles=ALL),
@@ -43,6 +49,7 @@ RULES = [
         roles=ADMIN,
         payload=lambda w, o: {"role": "manager"},
     ),
+    Rule("POST /api/v1/members/{id}/invite", obj="member", scope=ORG, allow=_inviter),
     Rule("GET /api/v1/audit-log", roles=_FINANCE_AUDIT),
     Rule("GET /api/v1/audit-log/{id}", obj="audit_entry", scope=ORG, roles=_FINANCE_AUDIT),
 ]

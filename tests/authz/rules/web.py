@@ -14,12 +14,47 @@ def _own_profile_or_structure(role: str, relation: str | None) -> bool:
     return role in STRUCTURE or (role == "rep" and relation == "own")
 
 
+def _inviter(role: str, relation: str | None) -> bool:
+    # Invitations: admins and directors for anyone of the organisation; a manager for the
+    # members of the teams they manage (the rep under test and the teammate).
+    if role in STRUCTURE:
+        return True
+    return role == "manager" and relation in (None, "own", "same_team")
+
+
 OBJECTS = {"member": _members, "team": _teams}
 RULES = [
     Rule("web:home", roles=ALL),
     Rule("web:health", scope=PUBLIC),
     Rule("web:login", scope=PUBLIC, ok=(200, 302)),  # signed-in users go home
     Rule("web:logout", scope=PUBLIC, method="POST", ok=(302,)),
+    # Forgot password and the page behind invitation and reset links (no account needed).
+    Rule("web:password_forgot", scope=PUBLIC),
+    Rule(
+        "web:password_forgot",
+        scope=PUBLIC,
+        method="POST",
+        ok=(302,),
+        payload=lambda w, o: {"email": "nobody@acme.test"},
+    ),
+    Rule("web:password_forgot_sent", scope=PUBLIC),
+    Rule(
+        "web:password_set",
+        scope=PUBLIC,
+        kwargs=lambda o: {"uidb64": "MA", "token": "set-password"},
+    ),
+    # Invitations: admins, directors and managers (for their teams' members).
+    Rule("web:invitations", allow=_inviter),
+    Rule("web:invite_all", allow=_inviter, method="POST", ok=(302,)),
+    Rule(
+        "web:member_invite",
+        obj="member",
+        scope=ORG,
+        allow=_inviter,
+        method="POST",
+        ok=(302,),
+        kwargs=lambda o: {"pk": o.pk},
+    ),
     # The code prompt: anonymous callers go to the password step, others (no code pending) on.
     Rule("web:login_code", scope=PUBLIC, ok=(302,)),
     # Second factor (SPEC §11.8): admins and finance only; the actors here have none yet.
