@@ -17,6 +17,7 @@ from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN, PasswordRese
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
@@ -75,6 +76,16 @@ class PasswordSetView(PasswordResetConfirmView):
     template_name = "web/password_set.html"
     success_url = reverse_lazy("web:home")
     post_reset_login = True
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # Django's help is a bulleted list of every validator; one sentence reads better here.
+        form.fields["new_password1"].help_text = _(
+            "At least 8 characters; not a common password, not only digits, not like your "
+            "name or email."
+        )
+        form.fields["new_password2"].help_text = ""
+        return form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
