@@ -57,13 +57,15 @@ def password_forgot(request):
                     email=form.cleaned_data["email"], base_url=base_url(request)
                 )
             return redirect("web:password_forgot_sent")
-    return render(request, "web/password_forgot.html", {"form": form})
+    return render(request, "web/password_forgot.html", {"form": form, "nav_sections": []})
 
 
 @never_cache
 def password_forgot_sent(request):
     days = max(1, round(settings.PASSWORD_RESET_TIMEOUT / 86400))
-    return render(request, "web/password_forgot_sent.html", {"expiry_days": days})
+    return render(
+        request, "web/password_forgot_sent.html", {"expiry_days": days, "nav_sections": []}
+    )
 
 
 class PasswordSetView(PasswordResetConfirmView):
@@ -91,6 +93,7 @@ class PasswordSetView(PasswordResetConfirmView):
         context = super().get_context_data(**kwargs)
         user = getattr(self, "user", None)
         context["first_password"] = user is not None and not user.has_usable_password()
+        context["nav_sections"] = []  # a sign-in page, even for a person signed in already
         return context
 
     def form_valid(self, form):
