@@ -11,3 +11,7 @@ class DevelopmentConfig(AppConfig):
         from saleshelm.development import scorecard
 
         scorecard.register()
+        # This app's part of a person's data export and erasure (SPEC §11.11).
+        from saleshelm.development.privacy import register_privacy
+
+        register_privacy()

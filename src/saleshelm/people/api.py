@@ -1,4 +1,4 @@
-"""API: teams, territories and role profiles."""
+"""API: teams, territories and role profiles; a member's data export and erasure."""
 
 from typing import Any
 
@@ -6,7 +6,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from saleshelm.api.schemas import ERRORS
-from saleshelm.people import selectors, services
+from saleshelm.people import privacy, selectors, services
 from saleshelm.people.models import Team, Territory
 
 router = Router(tags=["people"])
@@ -190,3 +190,70 @@ def create_role_profile(request, payload: RoleProfileIn):
 def replace_role_profile(request, id: int, payload: RoleProfileIn):
     profile = selectors.access_role_profile(actor=request.auth, id=id)
     return services.role_profile_save(actor=request.auth, profile=profile, **payload.dict())
+
+
+# --- a person's data (SPEC §11.11) ------------------------------------------------------------
+
+
+class ExportOrganisation(Schema):
+    id: int
+    slug: str
+    name: str
+
+
+class ExportRequester(Schema):
+    member_id: int | None
+    is_self: bool
+
+
+class MemberExportOut(Schema):
+    format: str = Field(..., description="saleshelm.member-export.v1")
+    generated_at: str
+    organisation: ExportOrganisation
+    member_id: int
+    requested_by: ExportRequester
+    notes: list[str]
+    sections: dict[str, dict[str, Any]] = Field(
+        ..., description="One section per app (tenancy, people, crm, performance, ...)."
+    )
+
+
+class MemberEraseIn(Schema):
+    confirm: str = Field(..., max_length=254, description="The member's email address, typed.")
+    reason: str = Field(
+        ..., min_length=1, max_length=500, description="Kept in the audit log; no personal data."
+    )
+
+
+class MemberErasedOut(Schema):
+    id: int
+    name: str
+    email: str
+    is_active: bool
+    erased: dict[str, dict[str, int]]
+
+
+@router.get("/members/{id}/export", response={200: MemberExportOut, **ERRORS})
+def export_member(request, id: int):
+    """Everything the organisation holds about the member, as the caller may read it: for
+    an admin, or for the member themself. Audited as ``member.export``."""
+    member = selectors.access_member(actor=request.auth, id=id)
+    return privacy.member_export(actor=request.auth, member=member)
+
+
+@router.post("/members/{id}/erase", response={200: MemberErasedOut, **ERRORS})
+def erase_member(request, id: int, payload: MemberEraseIn):
+    """Pseudonymise the member and erase their private notes; pay records stay. Admins
+    only, never themselves or the last admin. Audited as ``member.erase`` with the reason."""
+    member = selectors.access_member(actor=request.auth, id=id)
+    result = privacy.member_erase(
+        actor=request.auth, member=member, confirm=payload.confirm, reason=payload.reason
+    )
+    erased = result.member
+    return {
+        "id": erased.pk,
+        "name": erased.user.full_name,
+        "email": erased.user.email,
+        "is_active": erased.is_active,
+        "erased": result.counts,
+    }

@@ -148,3 +148,20 @@ class MemberAboutForm(ServiceForm):
         if any(len(s) > 120 for s in strengths):
             raise forms.ValidationError(_("Keep each strength under 120 characters."))
         return strengths
+
+
+class MemberEraseForm(ServiceForm):
+    confirm = forms.CharField(
+        label=_("Type the member's email address to confirm"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Kept in the audit log after the erasure: say why (e.g. “left the company and "
+            "asked for erasure”), without the person's name or email."
+        ),
+    )

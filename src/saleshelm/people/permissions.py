@@ -17,3 +17,13 @@ def sees_whole_organisation(*, actor: Actor) -> bool:
 
 def is_manager(*, actor: Actor) -> bool:
     return actor.role == Role.MANAGER
+
+
+def can_export_member(*, actor: Actor, member) -> bool:
+    """A person's data export: an admin (for anyone of the organisation) or the person."""
+    return actor.role == Role.ADMIN or (actor.pk is not None and actor.pk == member.pk)
+
+
+def can_erase_member(*, actor: Actor, member) -> bool:
+    """Erasure is an admin's, never of themself (the service checks the rest)."""
+    return actor.role == Role.ADMIN and actor.pk != member.pk

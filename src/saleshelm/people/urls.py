@@ -12,5 +12,7 @@ urlpatterns = [
     path("people/members/<int:pk>/", views.member_detail, name="member"),
     path("people/members/<int:pk>/placement/", views.member_edit, name="member_edit"),
     path("people/members/<int:pk>/about/", views.member_about, name="member_about"),
+    path("people/members/<int:pk>/export/", views.member_export, name="member_export"),
+    path("people/members/<int:pk>/erase/", views.member_erase, name="member_erase"),
     path("people/my-role/", views.my_role, name="my_role"),
 ]

@@ -7,24 +7,32 @@ organisation answer 404, like missing ones.
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from saleshelm.core.errors import ApplicationError
-from saleshelm.people import selectors, services
+from saleshelm.people import privacy, selectors, services
 from saleshelm.people.forms import (
     NONE,
     MemberAboutForm,
+    MemberEraseForm,
     MemberFilterForm,
     MemberPlacementForm,
     TeamForm,
 )
-from saleshelm.people.permissions import can_manage_structure
-from saleshelm.tenancy.roles import STRUCTURE_ROLES
+from saleshelm.people.permissions import (
+    can_erase_member,
+    can_export_member,
+    can_manage_structure,
+)
+from saleshelm.tenancy.roles import STRUCTURE_ROLES, Role
 from saleshelm.web.access import deny, member_required, role_required
 
 MEMBERS_PER_PAGE = 25
@@ -177,6 +185,7 @@ def member_detail(request, pk: int):
     actor = request.membership
     member = selectors.access_member(actor=actor, id=pk)
     profile = selectors.member_profile(membership=member)
+    erased = privacy.is_erased(member)
     return render(
         request,
         "people/member.html",
@@ -186,7 +195,64 @@ def member_detail(request, pk: int):
             "chain": selectors.managers_chain(membership=member),
             "is_self": member.pk == actor.pk,
             "can_manage": can_manage_structure(actor=actor),
+            "can_export": can_export_member(actor=actor, member=member),
+            "can_erase": can_erase_member(actor=actor, member=member) and not erased,
+            "is_erased": erased,
         },
+    )
+
+
+@member_required
+def member_export(request, pk: int):
+    """The member's data as a JSON download: an admin, or the member themself (audited)."""
+    actor = request.membership
+    member = selectors.access_member(actor=actor, id=pk)
+    if not can_export_member(actor=actor, member=member):
+        deny(request, reason="not own data")
+    document = privacy.member_export(actor=actor, member=member)
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="saleshelm-{member.organisation.slug}-member-{member.pk}.json"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@member_required
+def member_erase(request, pk: int):
+    """Erase a member's personal data: admins only, with the email typed and a reason."""
+    actor = request.membership
+    member = selectors.access_member(actor=actor, id=pk)
+    if actor.role != Role.ADMIN:
+        deny(request)
+    blocked = ""
+    if member.pk == actor.pk:
+        blocked = _("You cannot erase yourself: another admin does it.")
+    elif privacy.is_erased(member):
+        blocked = _("This member's personal data is already erased.")
+    form = MemberEraseForm(request.POST or None)
+    if request.method == "POST" and not blocked and form.is_valid():
+        try:
+            privacy.member_erase(
+                actor=actor,
+                member=member,
+                confirm=form.cleaned_data["confirm"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            messages.success(
+                request, _("The personal data of member #%(id)s is erased.") % {"id": member.pk}
+            )
+            return redirect("people:member", pk=member.pk)
+    return render(
+        request,
+        "people/member_erase.html",
+        {"form": form, "member": member, "blocked": blocked},
     )
 
 

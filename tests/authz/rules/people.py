@@ -1,4 +1,4 @@
-from tests.authz.framework import ALL, ORG, STRUCTURE, Rule
+from tests.authz.framework import ADMIN, ALL, ORG, STRUCTURE, Rule
 from tests.people.factories import RoleProfileFactory, TerritoryFactory
 
 
@@ -30,6 +30,16 @@ def _role_profiles(w):
 
 
 _n = iter(range(10**9))
+
+
+def _own_data_or_admin(role: str, relation: str | None) -> bool:
+    # A person's data export (SPEC §11.11): an admin, or the member themself (the rep's own).
+    return role == "admin" or (role == "rep" and relation == "own")
+
+
+def _erasure(w, o) -> dict:
+    return {"confirm": o.user.email, "reason": "Left the company and asked for erasure."}
+
 
 OBJECTS = {"team": _teams, "territory": _territories, "role_profile": _role_profiles}
 RULES = [
@@ -76,5 +86,28 @@ RULES = [
         scope=ORG,
         roles=STRUCTURE,
         payload=lambda w, o: {"name": f"Role {next(_n)}", "key_tasks": ["Sell more"]},
+    ),
+    # A person's data (SPEC §11.11); "member" objects are declared in rules/tenancy.py.
+    Rule("GET /api/v1/members/{id}/export", obj="member", scope=ORG, allow=_own_data_or_admin),
+    Rule("POST /api/v1/members/{id}/erase", obj="member", scope=ORG, roles=ADMIN, payload=_erasure),
+    Rule(
+        "people:member_export",
+        obj="member",
+        scope=ORG,
+        allow=_own_data_or_admin,
+        kwargs=lambda o: {"pk": o.pk},
+    ),
+    Rule(
+        "people:member_erase", obj="member", scope=ORG, roles=ADMIN, kwargs=lambda o: {"pk": o.pk}
+    ),
+    Rule(
+        "people:member_erase",
+        obj="member",
+        scope=ORG,
+        roles=ADMIN,
+        method="POST",
+        ok=(302,),
+        kwargs=lambda o: {"pk": o.pk},
+        payload=_erasure,
     ),
 ]
