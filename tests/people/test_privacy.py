@@ -504,3 +504,28 @@ def test_pseudonym_is_written_in_the_organisations_language(rich):
     w.org.save()
     result = member_erase(actor=w.admin, member=w.rep, confirm="rep@acme.test", reason=REASON)
     assert result.member.user.full_name == f"Cựu thành viên #{w.rep.pk}"
+
+
+def test_the_cli_exports_a_member_like_an_admin(rich, capsys, tmp_path):
+    from tests.core.helpers import run_cli
+
+    w = rich.world
+    code, out, err = run_cli(
+        capsys, "manage", "member_export", "--org", "acme", "--user", "rep@acme.test"
+    )
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["member_id"] == w.rep.pk and doc["requested_by"]["member_id"] is None
+    assert PRIVATE_NOTE not in out and COACHING_NOTE in out
+    target = tmp_path / "an.json"
+    code, _, err = run_cli(
+        capsys, "manage", "member_export", "--org", "acme", "--member", str(w.peer.pk),
+        "--output", str(target),
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(target.read_text())["member_id"] == w.peer.pk
+    assert AuditEntry.objects.filter(action="member.export", actor_label="cli").count() == 2
+    code, _, err = run_cli(
+        capsys, "manage", "member_export", "--org", "acme", "--member", str(w.other_org_rep.pk)
+    )
+    assert code == 1 and "not found" in err
