@@ -8,6 +8,7 @@ rep and as an admin. Scenarios per role: SALESHELM_FUZZ_EXAMPLES (``make fuzz``:
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import ignored_auth
 
@@ -24,6 +25,14 @@ CHAIN_CHECKS = [check for check in CHECKS if check is not ignored_auth]
 
 def _machine(token: str):
     class AsMember(LINKS):  # type: ignore[misc, valid-type]
+        # Every scenario starts from the same organisation: what one chain writes is rolled
+        # back before the next (Hypothesis replays scenarios and needs the same answers).
+        def setup(self):
+            self.savepoint = transaction.savepoint()
+
+        def teardown(self):
+            transaction.savepoint_rollback(self.savepoint)
+
         def get_call_kwargs(self, case):
             return {"headers": {"Authorization": f"Bearer {token}"}}
 
