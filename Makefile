@@ -53,12 +53,14 @@ lint: $(STAMP)
 
 fuzz: fuzz-api fuzz-import fuzz-plan
 
-# SPEC §11.2 in full: every operation x (rep, admin) x 100 generated cases (about 80 CPU-minutes;
-# `make test` runs the same test with 5 cases). Set SALESHELM_DATABASE_URL for PostgreSQL.
+# SPEC §11.2 in full: every operation x (rep, admin) x 100 generated cases, and 100 chained
+# scenarios per role in the stateful phase (about 80 CPU-minutes; `make test` runs the same
+# tests with 5). Set SALESHELM_DATABASE_URL for PostgreSQL.
 fuzz-api: $(STAMP)
 	@mkdir -p var
 	SALESHELM_FUZZ_EXAMPLES=$${SALESHELM_FUZZ_EXAMPLES:-100} $(BIN)/pytest -n $(PYTEST_WORKERS) \
-	  -q -p no:cacheprovider tests/reliability/test_api_fuzz.py $(PYTEST_ARGS)
+	  -q -p no:cacheprovider tests/reliability/test_api_fuzz.py tests/reliability/test_api_stateful.py \
+	  $(PYTEST_ARGS)
 
 # atheris (the `fuzz` extra), FUZZ_SECONDS each (default 10 minutes); the corpus grows in
 # var/fuzz/, a crashing input is written there as crash-*. No uncaught exception other than
