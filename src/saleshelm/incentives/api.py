@@ -219,6 +219,9 @@ def payroll_export(request, id: int, format: Literal["csv", "xlsx"] = "csv"):
     actor = request.auth
     run = run_selectors.access_run(actor=actor, id=id)
     rows = payroll.payroll_rows(actor=actor, run=run)
+    services.commission_run_payroll_exported(
+        actor=actor, run=run, file_format=format, rows=len(rows)
+    )
     name = f"payroll-{run.period}{'-' + run.plan.name if run.plan is not None else ''}"
     safe_name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
     if format == "xlsx":

@@ -8,6 +8,7 @@ from saleshelm.incentives.services.runs import (
     commission_run_create,
     commission_run_get_or_create,
     commission_run_lock,
+    commission_run_payroll_exported,
     commission_run_unlock,
 )
 
@@ -17,6 +18,7 @@ __all__ = [
     "commission_run_create",
     "commission_run_get_or_create",
     "commission_run_lock",
+    "commission_run_payroll_exported",
     "commission_run_unlock",
     "dispute_create",
     "dispute_resolve",

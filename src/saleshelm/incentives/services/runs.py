@@ -224,3 +224,16 @@ def commission_run_unlock(*, actor: Actor, run: CommissionRun, reason: str) -> C
         reason=reason,
     )
     return run
+
+
+def commission_run_payroll_exported(
+    *, actor: Actor, run: CommissionRun, file_format: str, rows: int
+) -> None:
+    """Pay data left SalesHelm: who took which run's payroll file, in which format (audited
+    like every other step of a run, SPEC §11.9)."""
+    audit_record(
+        actor=actor,
+        action="commission_run.payroll_export",
+        obj=run,
+        after={"format": file_format, "rows": rows, "status": run.status},
+    )
