@@ -122,6 +122,13 @@ def test_deactivated_member_gets_no_email(world):
     assert mail.outbox == []
 
 
+def test_member_removed_from_every_organisation_gets_no_email(world):
+    Membership.objects.filter(pk=world.rep.pk).update(is_active=False)
+    r = Client().post(FORGOT, {"email": "rep@acme.test"})
+    assert r.status_code == 302 and r["Location"] == reverse("web:password_forgot_sent")
+    assert mail.outbox == []
+
+
 def test_used_link_is_refused(world):
     Client().post(FORGOT, {"email": "rep@acme.test"})
     link = _link(mail.outbox[0])

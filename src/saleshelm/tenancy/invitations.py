@@ -159,6 +159,10 @@ def password_reset_request(*, email: str, base_url: str) -> bool:
         .select_related("user", "organisation")
         .order_by("pk")
     )
+    if not memberships and not user.is_staff:
+        # Removed from every organisation: a password would open nothing.
+        logger.info("password reset requested for user=%s without a membership", user.pk)
+        return False
     organisation = memberships[0].organisation if memberships else None
     _send(
         template=KIND_RESET,
