@@ -351,3 +351,27 @@ def test_cli_invites_pending_members(world):
     assert mail.outbox[0].to == ["hoa@acme.test"]
     assert "https://crm.acme.test/password/set/" in mail.outbox[0].body
     assert AuditEntry.objects.filter(action="member.invite", object_id=str(hoa.pk)).exists()
+
+
+def test_invite_button_for_a_member_page_goes_back_there(world, web_client):
+    from django.template import engines
+
+    hoa = _new_member(world)
+    template = engines["django"].from_string('{% include "web/_member_invite.html" %}')
+    for actor, member, shown in [
+        (world.admin, hoa, True),
+        (world.manager, world.rep, True),
+        (world.manager, world.other_rep, False),
+        (world.rep, world.peer, False),
+    ]:
+        html = template.render({"membership": actor, "member": member})
+        assert (reverse("web:member_invite", kwargs={"pk": member.pk}) in html) is shown
+    back = f"/people/members/{hoa.pk}/"
+    r = web_client(world.admin).post(
+        reverse("web:member_invite", kwargs={"pk": hoa.pk}), {"next": back}
+    )
+    assert r.status_code == 302 and r["Location"] == back
+    r = web_client(world.admin).post(
+        reverse("web:member_invite", kwargs={"pk": hoa.pk}), {"next": "https://evil.test/"}
+    )
+    assert r["Location"] == reverse("web:invitations")

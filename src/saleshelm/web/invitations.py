@@ -16,6 +16,7 @@ from saleshelm.tenancy import invitations
 from saleshelm.tenancy.selectors import invitation_pending_list
 from saleshelm.web.access import deny, member_required, role_required
 from saleshelm.web.passwords import base_url
+from saleshelm.web.views import safe_next
 
 INVITERS = invitations.INVITERS
 
@@ -49,7 +50,9 @@ def member_invite(request, pk: int):
             messages.success(
                 request, _("%(name)s was sent a link to set a new password.") % {"name": name}
             )
-    return redirect("web:invitations")
+    # Back where the button was (the Invitations page, or a member's page that includes
+    # ``web/_member_invite.html``).
+    return redirect(safe_next(request, request.POST.get("next")) or "web:invitations")
 
 
 @require_POST

@@ -50,3 +50,16 @@ def nfc(value) -> str:
     """Composed Unicode: Django's own Vietnamese language name is stored decomposed, which
     searches and copy-paste do not match against ordinary (composed) text."""
     return unicodedata.normalize("NFC", str(value))
+
+
+@register.filter
+def may_invite(actor, member) -> bool:
+    """Whether ``actor`` (the current membership) may send ``member`` a set-password link:
+    for the Invite button that a member's page includes (``web/_member_invite.html``)."""
+    from saleshelm.tenancy.invitations import can_invite
+
+    if actor is None or member is None:
+        return False
+    return bool(
+        member.is_active and member.user.is_active and can_invite(actor=actor, member=member)
+    )
