@@ -51,6 +51,26 @@ def test_reps_edit_their_own_strengths_but_not_their_placement(world):
         member_profile_update(actor=world.rep, membership=world.peer, strengths=["x"])
 
 
+def test_strengths_are_limited_and_their_change_is_audited_without_the_words(world, api_client):
+    from saleshelm.tenancy.models import AuditEntry
+
+    rep = api_client(world.rep)
+    path = f"/api/v1/members/{world.rep.pk}"
+    # the API holds the same limits as the page: 20 strengths of at most 120 characters
+    for strengths in (["x"] * 21, ["y" * 121]):
+        r = rep.patch(path, {"strengths": strengths}, content_type="application/json")
+        assert r.status_code in (400, 422) and "strengths" in r.content.decode()
+    world.rep.profile.refresh_from_db()
+    assert world.rep.profile.strengths == []
+    # a change of the words alone is audited; the row says that they changed, not what they say
+    r = rep.patch(path, {"strengths": ["Tender negotiation"]}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    row = AuditEntry.objects.filter(action="member_profile.update").latest("pk")
+    assert row.before["strengths"] == 0 and row.after["strengths"] == 1
+    assert row.before["about"] != row.after["about"]
+    assert "Tender" not in str(row.before) + str(row.after)
+
+
 def test_another_organisations_team_cannot_be_assigned(world):
     beta_team = Team.objects.get(organisation=world.other_org)
     with pytest.raises(ApplicationError):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 
 from django.db import IntegrityError, transaction
 
@@ -244,13 +246,24 @@ def member_profile_ensure(*, membership: Membership) -> MemberProfile:
     return profile
 
 
+MAX_STRENGTHS = 20
+MAX_STRENGTH_LENGTH = 120
+MAX_BIO_LENGTH = 2000
+
+
 def _profile_snapshot(p: MemberProfile) -> dict:
+    # Strengths and "how I contribute" are the person's own words: the append-only log keeps
+    # that they changed (a digest), not the words, which an erasure must be able to remove.
     return {
         "title": p.title,
         "team": p.team_id,
         "territory": p.territory_id,
         "role_profile": p.role_profile_id,
         "start_date": p.start_date.isoformat() if p.start_date else None,
+        "strengths": len(p.strengths or []),
+        "about": hashlib.sha256(
+            json.dumps([p.strengths or [], p.bio or ""], ensure_ascii=False).encode()
+        ).hexdigest()[:12],
     }
 
 
@@ -291,8 +304,22 @@ def member_profile_update(
         profile.start_date = start_date
     if strengths is not _UNSET:
         profile.strengths = _clean_list(strengths, "strengths")
+        if len(profile.strengths) > MAX_STRENGTHS:
+            raise ApplicationError(
+                f"strengths: at most {MAX_STRENGTHS}", field="strengths", code="too_many"
+            )
+        if any(len(s) > MAX_STRENGTH_LENGTH for s in profile.strengths):
+            raise ApplicationError(
+                f"strengths: each at most {MAX_STRENGTH_LENGTH} characters",
+                field="strengths",
+                code="too_long",
+            )
     if bio is not _UNSET:
         profile.bio = bio or ""
+        if len(profile.bio) > MAX_BIO_LENGTH:
+            raise ApplicationError(
+                f"bio: at most {MAX_BIO_LENGTH} characters", field="bio", code="too_long"
+            )
     full_clean_or_raise(
         profile, exclude=["membership", "organisation", "team", "territory", "role_profile"]
     )
