@@ -13,9 +13,10 @@ from typing import Annotated, Any, Literal
 from django.conf import settings
 from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import BaseModel
 
+from saleshelm.api.pagination import LimitOffsetPagination
 from saleshelm.api.schemas import ERRORS, Ref
 from saleshelm.crm import selectors, services
 from saleshelm.crm.models import OpportunitySplit

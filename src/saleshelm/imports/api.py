@@ -11,8 +11,9 @@ from typing import Literal
 
 from django.core.files.uploadedfile import UploadedFile
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from saleshelm.api.pagination import LimitOffsetPagination
 from saleshelm.api.schemas import ERRORS
 from saleshelm.core.errors import ApplicationError, PermissionDenied
 from saleshelm.imports import selectors, services

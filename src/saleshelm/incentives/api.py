@@ -5,8 +5,9 @@ from typing import Any, Literal
 
 from django.http import HttpResponse
 from ninja import Body, Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from saleshelm.api.pagination import LimitOffsetPagination
 from saleshelm.api.schemas import ERRORS
 from saleshelm.core.errors import ApplicationError, NotFound
 from saleshelm.incentives import services

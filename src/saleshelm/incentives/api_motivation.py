@@ -11,8 +11,9 @@ from decimal import Decimal
 from typing import Any, Literal, cast
 
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from saleshelm.api.pagination import LimitOffsetPagination
 from saleshelm.api.schemas import ERRORS
 from saleshelm.core.errors import NotFound
 from saleshelm.direction.selectors.strategy import access_value

@@ -3,8 +3,9 @@
 from typing import Any
 
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from saleshelm.api.pagination import LimitOffsetPagination
 from saleshelm.api.schemas import ERRORS
 from saleshelm.people import privacy, selectors, services
 from saleshelm.people.models import Team, Territory

@@ -12,8 +12,9 @@ from typing import Any, Literal, cast
 
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from saleshelm.api.pagination import LimitOffsetPagination
 from saleshelm.api.schemas import ERRORS, ErrorOut
 from saleshelm.performance.metrics import get_metric
 from saleshelm.performance.models import Target

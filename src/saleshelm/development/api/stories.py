@@ -5,8 +5,9 @@ from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from saleshelm.api.pagination import LimitOffsetPagination
 from saleshelm.api.schemas import ERRORS
 from saleshelm.development import selectors, services
 from saleshelm.development.api.common import (
