@@ -461,6 +461,12 @@ def test_other_organisation_and_already_erased_and_last_admin(rich):
     rep = Membership.objects.get(pk=w.rep.pk)
     with pytest.raises(Conflict):
         member_erase(actor=w.admin, member=rep, confirm=rep.user.email, reason=REASON)
+    # an erased membership cannot be made active again (through the API either)
+    reactivated = admin.patch(
+        f"/api/v1/members/{rep.pk}", {"is_active": True}, content_type="application/json"
+    )
+    assert reactivated.status_code == 409 and reactivated.json()["code"] == "erased"
+    assert not Membership.objects.get(pk=rep.pk).is_active
     # the system (CLI) cannot erase the organisation's only active admin
     system = SystemActor(w.org, label="cli")
     with pytest.raises(ApplicationError) as exc:

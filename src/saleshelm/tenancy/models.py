@@ -57,6 +57,11 @@ slug_validator = RegexValidator(
 )
 
 
+# An erased member's account keeps its row (pay history points at it) under an address on
+# this reserved domain (RFC 2606); see saleshelm.people.privacy.
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+
+
 class Organisation(TimeStamped):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=50, unique=True, validators=[slug_validator])

@@ -14,7 +14,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from saleshelm.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from saleshelm.tenancy.actors import Actor, SystemActor
-from saleshelm.tenancy.models import ApiToken, AuditEntry, Membership, Organisation, User
+from saleshelm.tenancy.models import (
+    ERASED_EMAIL_DOMAIN,
+    ApiToken,
+    AuditEntry,
+    Membership,
+    Organisation,
+    User,
+)
 from saleshelm.tenancy.roles import SECOND_FACTOR_ROLES, Role
 
 
@@ -167,6 +174,10 @@ def membership_create(
     return membership
 
 
+def _is_erased(user: User) -> bool:
+    return user.email.endswith("@" + ERASED_EMAIL_DOMAIN)
+
+
 @transaction.atomic
 def membership_update(
     *, actor: Actor, membership: Membership, role: str | None = None, is_active: bool | None = None
@@ -183,6 +194,14 @@ def membership_update(
             )
         membership.role = role
     if is_active is not None:
+        if is_active and not membership.is_active and _is_erased(membership.user):
+            raise Conflict(
+                _(
+                    "This member's personal data was erased, so the membership cannot be "
+                    "active again; invite the person as a new member."
+                ),
+                code="erased",
+            )
         membership.is_active = is_active
     if (
         before["role"] == Role.ADMIN

@@ -42,12 +42,12 @@ from saleshelm.core.errors import ApplicationError, Conflict, NotFound, Permissi
 from saleshelm.people.permissions import can_export_member
 from saleshelm.people.privacy.registry import privacy_providers
 from saleshelm.tenancy.actors import Actor
-from saleshelm.tenancy.models import ApiToken, Membership, User
+from saleshelm.tenancy.models import ERASED_EMAIL_DOMAIN, ApiToken, Membership, User
 from saleshelm.tenancy.roles import Role
 from saleshelm.tenancy.services import audit_record
 
 EXPORT_FORMAT = "saleshelm.member-export.v1"
-ERASED_DOMAIN = "erased.invalid"
+ERASED_DOMAIN = ERASED_EMAIL_DOMAIN
 REASON_MAX = 500
 EXPORT_NOTES = [
     "Each section holds what the requester may read in SalesHelm. Private feedback is read "
