@@ -99,6 +99,16 @@ def test_team_page_lists_its_members_sub_teams_and_breadcrumb(world, web_client)
     assert f'<li><a href="/people/teams/{sales.pk}/">Sales</a></li>' in body  # breadcrumb
 
 
+def test_the_member_page_offers_an_invitation_to_those_who_may_send_it(world, web_client):
+    from saleshelm.tenancy.models import User
+
+    User.objects.filter(pk=world.rep.user_id).update(password="!", last_login=None)
+    url = f"/people/members/{world.rep.pk}/"
+    assert "Send invitation" in web_client(world.admin).get(url).content.decode()
+    assert "Send invitation" in web_client(world.manager).get(url).content.decode()
+    assert "Send invitation" not in web_client(world.peer).get(url).content.decode()
+
+
 def test_member_page_shows_placement_strengths_and_manager_chain(world, web_client):
     from saleshelm.people.services import member_profile_update
     from saleshelm.tenancy.actors import SystemActor

@@ -32,6 +32,7 @@ from saleshelm.people.permissions import (
     can_export_member,
     can_manage_structure,
 )
+from saleshelm.tenancy.invitations import can_invite
 from saleshelm.tenancy.roles import STRUCTURE_ROLES, Role
 from saleshelm.web.access import deny, member_required, role_required
 
@@ -197,6 +198,10 @@ def member_detail(request, pk: int):
             "can_manage": can_manage_structure(actor=actor),
             "can_export": can_export_member(actor=actor, member=member),
             "can_erase": can_erase_member(actor=actor, member=member) and not erased,
+            "can_invite": not erased
+            and member.is_active
+            and member.user.is_active
+            and can_invite(actor=actor, member=member),
             "is_erased": erased,
         },
     )
