@@ -24,6 +24,8 @@ MINOR_UNITS = {**dict.fromkeys(_NO_MINOR.split(), 0), **dict.fromkeys(_THREE_PLA
 CURRENCIES = sorted({"VND", "USD", "EUR", "GBP", "JPY", "SGD", "THB", "KRW", "AUD", "CNY"})
 MONEY_DIGITS = 20
 MONEY_PLACES = 4
+# Digits either side of the point a number typed by a person may have (parse_decimal).
+MAX_MAGNITUDE = 40
 
 
 def minor_unit(currency: str) -> int:
@@ -58,6 +60,11 @@ def parse_decimal(raw: str | int | Decimal, *, field: str = "value") -> Decimal:
     if not value.is_finite():
         raise ApplicationError(
             f"{field}: {raw!r} is not a number", code="invalid_number", field=field
+        )
+    if not -MAX_MAGNITUDE <= value.adjusted() <= MAX_MAGNITUDE:
+        # 1e999999999 is a valid Decimal, but any arithmetic on it overflows the context.
+        raise ApplicationError(
+            f"{field}: {raw!r} is out of range", code="out_of_range", field=field
         )
     return value
 

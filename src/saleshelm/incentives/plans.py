@@ -115,7 +115,8 @@ class _Reader:
         if not value.is_finite():
             self.errors.add(path, f"{raw!r} is not a number")
             return None
-        if abs(value) >= MAX_NUMBER:
+        # copy_abs, not abs(): abs() rounds in the context and overflows on 1e999999999.
+        if value.copy_abs() >= MAX_NUMBER:
             self.errors.add(path, "is too large")
             return None
         exponent = value.as_tuple().exponent

@@ -55,7 +55,7 @@ def check_money(value: Decimal | None, field: str, *, allow_negative: bool = Fal
         raise ApplicationError(
             f"{field} must be a decimal number", field=field, code="invalid_number"
         )
-    if abs(value) >= MONEY_LIMIT:
+    if value.copy_abs() >= MONEY_LIMIT:  # copy_abs: no context, no Overflow
         raise ApplicationError(f"{field} is too large", field=field, code="too_large")
     if not allow_negative and value < 0:
         raise ApplicationError(f"{field} cannot be negative", field=field, code="negative")

@@ -101,7 +101,7 @@ def dispute_resolve(
         if amount is None or amount == "":
             raise ApplicationError("amount is required to adjust", code="required", field="amount")
         value = parse_decimal(amount, field="amount")
-        if abs(value) >= Decimal(10) ** 15:
+        if value.copy_abs() >= Decimal(10) ** 15:
             raise ApplicationError("amount is too large", code="too_large", field="amount")
         currency = dispute.statement.currency if dispute.statement is not None else "USD"
         value = quantize_money(value, currency)
