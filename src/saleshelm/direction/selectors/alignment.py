@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
@@ -247,8 +248,8 @@ def won_on_goals(*, actor: Actor, goal_ids: list[int], period: Period) -> list[d
             month=TruncMonth("close_date"),
         )
     )
-    splits: dict[int, list[dict]] = defaultdict(list)
-    for row in (
+    splits: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for split in (
         OpportunitySplit.objects.filter(
             organisation_id=organisation.pk, opportunity_id__in=[d["pk"] for d in deals]
         )
@@ -262,9 +263,9 @@ def won_on_goals(*, actor: Actor, goal_ids: list[int], period: Period) -> list[d
             "share",
         )
     ):
-        splits[row["opportunity_id"]].append(row)
+        splits[split["opportunity_id"]].append(dict(split))
     places = minor_unit(organisation.currency)
-    credits: dict[tuple, dict] = {}
+    credits: dict[tuple, dict[str, Any]] = {}
     for deal in deals:
         amount = deal["amount_reporting"] or ZERO
         if deal["pk"] in splits:
@@ -292,7 +293,7 @@ def won_on_goals(*, actor: Actor, goal_ids: list[int], period: Period) -> list[d
             ]
         for member_id, name, team_id, team_name, part in parts:
             key = (member_id, deal["month"])
-            row = credits.setdefault(
+            credit = credits.setdefault(
                 key,
                 {
                     "owner_id": member_id,
@@ -303,7 +304,7 @@ def won_on_goals(*, actor: Actor, goal_ids: list[int], period: Period) -> list[d
                     "amount": ZERO,
                 },
             )
-            row["amount"] += part
+            credit["amount"] += part
     return list(credits.values())
 
 
