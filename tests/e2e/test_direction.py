@@ -335,11 +335,14 @@ def test_director_builds_a_goal_tree_and_a_rep_sees_their_line_of_sight(
 
     # the team goal lists the deals serving it and who contributes
     page.locator("#sidebar").get_by_role("link", name="Vision and goals").click()
+    page.wait_for_url(url + "/direction/vision/")
     tree = page.locator(".dir-tree")
     for title in ("Lead SMB retail in Vietnam", "Open 40 new stores", TEAM_GOAL):
         assert tree.get_by_role("link", name=title).is_visible()
     _shot(page, "03-vision-tree")
     tree.get_by_role("link", name=TEAM_GOAL).click()
+    # is_visible() does not wait: wait for the goal page before reading it (CI is busy)
+    page.wait_for_selector(f"h1:has-text('{TEAM_GOAL}')")
     deals = page.locator("section[aria-labelledby=deals-heading]")
     for name in (w.open_deal.name, w.binh_win.name):
         assert deals.get_by_role("link", name=name).is_visible()

@@ -217,6 +217,7 @@ def test_a_rep_thanks_a_colleague_for_a_value_and_sees_it_in_the_feed(
     # the contest: live standings, the rep second behind the peer
     page.locator("#sidebar").get_by_role("link", name="Contests").click()
     page.get_by_role("link", name="Call sprint").click()
+    page.wait_for_selector("h1:has-text('Call sprint')")  # count() does not wait
     rows = page.locator("#standings tbody tr")
     assert rows.count() == 3
     assert "Trần Thị Bình" in rows.nth(0).inner_text()
@@ -269,6 +270,7 @@ def test_badges_and_pulse_results_for_a_manager(motivation_world, live_server, b
 
     page.locator("#sidebar").get_by_role("link", name="Pulse").click()
     page.get_by_role("link", name="Results").first.click()
+    page.get_by_text("Great coaching this month").wait_for()
     _shot(page, "m09-pulse-results")
     assert page.locator("table").first.get_by_text("North", exact=True).is_visible()
     assert page.get_by_text("Great coaching this month").is_visible()
