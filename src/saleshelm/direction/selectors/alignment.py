@@ -20,8 +20,8 @@ from django.db.models.functions import TruncMonth
 
 from saleshelm.core.money import allocate, minor_unit
 from saleshelm.core.periods import Period
-from saleshelm.crm.models import OpportunitySplit, StageKind
-from saleshelm.crm.selectors import activity_list, opportunity_list
+from saleshelm.crm.models import StageKind
+from saleshelm.crm.selectors import activity_list, opportunity_list, opportunity_split_rows
 from saleshelm.crm.selectors.deals import opportunity_qs
 from saleshelm.direction.selectors import metrics
 from saleshelm.direction.selectors.common import ZERO, money_sum, share
@@ -249,19 +249,8 @@ def won_on_goals(*, actor: Actor, goal_ids: list[int], period: Period) -> list[d
         )
     )
     splits: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for split in (
-        OpportunitySplit.objects.filter(
-            organisation_id=organisation.pk, opportunity_id__in=[d["pk"] for d in deals]
-        )
-        .order_by()
-        .values(
-            "opportunity_id",
-            "member_id",
-            "member__user__full_name",
-            "member__profile__team_id",
-            "member__profile__team__name",
-            "share",
-        )
+    for split in opportunity_split_rows(
+        organisation_id=organisation.pk, opportunity_ids=[d["pk"] for d in deals]
     ):
         splits[split["opportunity_id"]].append(dict(split))
     places = minor_unit(organisation.currency)
