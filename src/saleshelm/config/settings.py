@@ -239,7 +239,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
-MEDIA_ROOT = WORK_DIR / "var" / "media"
+# Uploaded files: a large import's file waits here until a worker runs it. With workers on
+# other hosts (SALESHELM_TASKS=redis) this must be one folder that every app server and worker
+# mounts (NFS...), or the worker cannot open the file an app server stored (docs/deploy.md).
+MEDIA_ROOT = Path(os.environ.get("SALESHELM_MEDIA_ROOT") or WORK_DIR / "var" / "media").absolute()
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
