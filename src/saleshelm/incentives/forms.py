@@ -15,6 +15,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saleshelm.core.errors import ApplicationError
 from saleshelm.core.forms import LocalizedDecimalField, delocalize_number
@@ -281,3 +282,87 @@ NEW_PLAN_INITIAL: dict[str, Any] = {
         {"from": "1.5", "rate": "0.08"},
     ],
 }
+
+
+# --- pay desk: runs and disputes ----------------------------------------------------------
+
+
+class _ServiceForm(forms.Form):
+    def add_application_error(self, exc: ApplicationError) -> None:
+        field = exc.field if exc.field in self.fields else None
+        self.add_error(field, exc.message)
+
+
+class RunCreateForm(_ServiceForm):
+    """A run of one period (month, quarter or year) for one plan, or for all plans."""
+
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=16,
+        help_text=_("A month (2026-07), a quarter (2026-Q3) or a year (2026)."),
+    )
+    plan = forms.ChoiceField(label=pgettext_lazy("commission plan", "Plan"), required=False)
+
+    def __init__(self, *args, plans: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.plans = {str(p.pk): p for p in plans}
+        field = self.fields["plan"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("All plans"))] + [(str(p.pk), p.name) for p in plans]
+
+    def clean_period(self) -> str:
+        return self.cleaned_data["period"].strip().upper()
+
+    def clean_plan(self):
+        raw = self.cleaned_data.get("plan") or ""
+        return self.plans.get(raw)
+
+
+class UnlockForm(_ServiceForm):
+    reason = forms.CharField(
+        label=_("Why unlock this run?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DisputeForm(_ServiceForm):
+    comment = forms.CharField(
+        label=_("What is wrong with this line?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+RESOLVE_CHOICES = [
+    ("adjust", _("Accept: pay an adjustment")),
+    ("reject", _("Reject")),
+]
+
+
+class ResolveForm(_ServiceForm):
+    """Accept with a (signed) adjustment paid in the next open period, or reject; a note
+    either way. The rules (amount required to adjust, never zero) live in dispute_resolve."""
+
+    action = forms.ChoiceField(
+        label=_("Decision"), choices=RESOLVE_CHOICES, widget=forms.RadioSelect
+    )
+    amount = LocalizedDecimalField(
+        label=_("Adjustment amount"),
+        required=False,
+        max_digits=19,
+        decimal_places=4,
+        help_text=_("Paid in the next open period; negative to take money back."),
+    )
+    reason = forms.CharField(
+        label=_("Note to the member"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        no_amount = data.get("action") == "adjust" and data.get("amount") is None
+        if no_amount and "amount" not in self.errors:
+            self.add_error("amount", _("Give the amount to pay."))
+        return data

@@ -6,6 +6,7 @@ from saleshelm.web.navigation import register
 
 LEADS = {"admin", "director", "manager", "finance", "viewer"}
 PAY = {"admin", "director", "manager", "finance", "rep"}
+PAY_DESK = {"admin", "director", "finance"}
 
 register(
     key="motivation.pay",
@@ -24,6 +25,24 @@ register(
     roles=PAY,
     order=6,
     active_for=("motivation:plan_create", "motivation:plan_edit"),
+)
+register(
+    key="motivation.runs",
+    section="motivation",
+    label=_("Commission runs"),
+    url_name="motivation:runs",
+    roles=PAY_DESK,
+    order=7,
+    active_for=("motivation:run", "motivation:run_create"),
+)
+register(
+    key="motivation.disputes",
+    section="motivation",
+    label=_("Disputes"),
+    url_name="motivation:disputes",
+    roles=PAY_DESK,
+    order=8,
+    active_for=("motivation:dispute",),
 )
 
 register(

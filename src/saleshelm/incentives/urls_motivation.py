@@ -1,10 +1,11 @@
 """Pages of motivation (SPEC §7): pay (statements, plans, deal-time feedback), kudos, badges,
 contests, commitments and pulse."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from saleshelm.incentives import views as pay
 from saleshelm.incentives import views_motivation as v
+from saleshelm.incentives import views_pay_desk as desk
 
 app_name = "motivation"
 urlpatterns = [
@@ -18,6 +19,19 @@ urlpatterns = [
         pay.deal_earnings,
         name="deal_earnings",
     ),
+    path("motivation/pay/runs/", desk.runs, name="runs"),
+    path("motivation/pay/runs/new/", desk.run_create, name="run_create"),
+    path("motivation/pay/runs/<int:pk>/", desk.run, name="run"),
+    re_path(
+        r"^motivation/pay/runs/(?P<pk>[0-9]+)/(?P<action>calculate|approve|lock)/$",
+        desk.run_action,
+        name="run_action",
+    ),
+    path("motivation/pay/runs/<int:pk>/unlock/", desk.run_unlock, name="run_unlock"),
+    path("motivation/pay/runs/<int:pk>/payroll/", desk.run_payroll, name="run_payroll"),
+    path("motivation/pay/lines/<int:pk>/dispute/", desk.line_dispute, name="line_dispute"),
+    path("motivation/pay/disputes/", desk.disputes, name="disputes"),
+    path("motivation/pay/disputes/<int:pk>/", desk.dispute, name="dispute"),
     path("motivation/kudos/", v.kudos, name="kudos"),
     path("motivation/kudos/give/", v.kudos_give, name="kudos_give"),
     path("motivation/kudos/<int:pk>/withdraw/", v.kudos_withdraw, name="kudos_withdraw"),

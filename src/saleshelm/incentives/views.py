@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from saleshelm.core.errors import ApplicationError
 from saleshelm.incentives.charts import curve_svg, explain
 from saleshelm.incentives.forms import NEW_PLAN_INITIAL, PlanForm, initial_from
-from saleshelm.incentives.models import LineKind
+from saleshelm.incentives.models import DisputeStatus, LineKind, RunStatus
 from saleshelm.incentives.permissions import can_manage_commissions
+from saleshelm.incentives.selectors import disputes as dispute_sel
 from saleshelm.incentives.selectors import plans as plan_sel
 from saleshelm.incentives.selectors import statements as statement_sel
 from saleshelm.incentives.selectors.deal_preview import deal_preview
@@ -62,6 +63,20 @@ def statement(request, pk: int):
     lines = list(s.lines.all())
     credits = list(s.credits.all())
     components = (s.summary or {}).get("components", {})
+    own = s.member_id == request.membership.pk
+    disputes = dispute_sel.statement_disputes(actor=request.membership, statement_id=s.pk)
+    by_line: dict[int, list] = {}
+    for d in disputes:
+        if d.line_id is not None:
+            by_line.setdefault(d.line_id, []).append(d)
+    for ln in lines:
+        mine = by_line.get(ln.pk, [])
+        ln.line_disputes = mine  # type: ignore[attr-defined]
+        ln.can_dispute = (  # type: ignore[attr-defined]
+            own
+            and s.status != RunStatus.DRAFT
+            and not any(d.status == DisputeStatus.OPEN for d in mine)
+        )
     return render(
         request,
         "incentives/pay/statement.html",
@@ -73,7 +88,8 @@ def statement(request, pk: int):
             "credited_total": sum((c.credited for c in credits), start=0),
             "components": components,
             "warnings": (s.summary or {}).get("warnings", []),
-            "own": s.member_id == request.membership.pk,
+            "own": own,
+            "disputes": disputes,
         },
     )
 

@@ -38,3 +38,22 @@ def access_dispute(*, actor: Actor, id: int) -> Dispute:
     if dispute is None:
         raise NotFound("Dispute")
     return dispute
+
+
+def statement_disputes(*, actor: Actor, statement_id: int) -> list[Dispute]:
+    """The disputes raised on one statement (already accessed), oldest first, so the member
+    reads each one's status and answer next to the line."""
+    require_pay_viewer(actor)
+    qs = Dispute.objects.filter(organisation_id=actor.organisation_id, statement_id=statement_id)
+    return list(_scoped(qs, actor).select_related("resolved_by__user").order_by("created_at", "pk"))
+
+
+def open_first(qs: QuerySet[Dispute, Any]) -> QuerySet[Dispute, Any]:
+    """Open disputes first (oldest waiting longest on top), then the settled, newest first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return qs.annotate(
+        _settled=Case(
+            When(status="open", then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    ).order_by("_settled", "-created_at", "-pk")

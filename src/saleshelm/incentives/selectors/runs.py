@@ -14,7 +14,9 @@ from saleshelm.tenancy.actors import Actor
 
 def run_list(*, actor: Actor, period: str | None = None) -> QuerySet[CommissionRun, Any]:
     require_run_viewer(actor)
-    qs = CommissionRun.objects.filter(organisation_id=actor.organisation_id).select_related("plan")
+    qs = CommissionRun.objects.filter(organisation_id=actor.organisation_id).select_related(
+        "plan", "created_by__user", "approved_by__user", "locked_by__user"
+    )
     if period:
         qs = qs.filter(period=period)
     return qs.order_by("-period_start", "-pk")
@@ -23,7 +25,7 @@ def run_list(*, actor: Actor, period: str | None = None) -> QuerySet[CommissionR
 def access_run(*, actor: Actor, id: int) -> CommissionRun:
     run = (
         CommissionRun.objects.filter(organisation_id=actor.organisation_id, pk=id)
-        .select_related("plan")
+        .select_related("plan", "created_by__user", "approved_by__user", "locked_by__user")
         .first()
     )
     if run is None:

@@ -130,3 +130,14 @@ def ago(moment) -> str:
     if (timezone.now() - moment).total_seconds() < 60:
         return _("just now")
     return _("%(when)s ago") % {"when": timesince(moment, depth=1)}
+
+
+@register.filter
+def line_kind_label(kind: str) -> str:
+    """A payout line's kind as the reader says it (``tier`` -> "Tier", translated)."""
+    from saleshelm.incentives.models import LineKind
+
+    try:
+        return str(LineKind(kind).label)
+    except ValueError:
+        return kind
