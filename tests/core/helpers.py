@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -56,9 +58,45 @@ def env_for(db_name: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_process(args: list[str], env: dict[str, str], timeout: float = 60):
+def run_process(args: list[str], env: dict[str, str], timeout: float = 60, cwd: Path | None = None):
     if not SALESHELM.exists():
         pytest.fail(f"{SALESHELM} is missing: install the project (pip install -e .)")
     return subprocess.run(
-        [str(SALESHELM), *args], env=env, capture_output=True, text=True, timeout=timeout
+        [str(SALESHELM), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
     )
+
+
+def start_process(args: list[str], env: dict[str, str], *, cwd: Path, log: Path):
+    """Start ``saleshelm args...`` in the background in ``cwd``, both output streams into
+    ``log`` (a pipe nobody reads would fill and block a long-lived process). The process leads
+    its own group, so ``stop_process`` also ends its children (gunicorn's workers)."""
+    if not SALESHELM.exists():
+        pytest.fail(f"{SALESHELM} is missing: install the project (pip install -e .)")
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [str(SALESHELM), *args],
+            env=env,
+            cwd=cwd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop_process(proc: subprocess.Popen, timeout: float = 20) -> None:
+    """SIGTERM the process's group, then SIGKILL what is still there after ``timeout``."""
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=wait)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    with contextlib.suppress(ProcessLookupError):  # children that outlived their leader
+        os.killpg(proc.pid, signal.SIGKILL)
