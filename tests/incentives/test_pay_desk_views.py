@@ -377,7 +377,7 @@ def test_bad_settlement_input_changes_nothing(world, web_client, data):
     d = _open_dispute(world)
     before = _state(world.org)
     response = web_client(world.finance).post(reverse("motivation:dispute", args=[d.pk]), data)
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert "field-error" in response.content.decode() or "alert-error" in (
         response.content.decode()
     )

@@ -352,7 +352,7 @@ class ResolveForm(_ServiceForm):
         required=False,
         max_digits=19,
         decimal_places=4,
-        help_text=_("Paid in the next open period; negative to take money back."),
+        help_text=_("Needed to accept. Paid in the next open period; negative to take money back."),
     )
     reason = forms.CharField(
         label=_("Note to the member"),

@@ -327,5 +327,4 @@ def dispute(request, pk: int):
             "form": form if can_resolve else None,
             "currency": currency or actor.organisation.currency,
         },
-        status=422 if form is not None and form.errors else 200,
     )
