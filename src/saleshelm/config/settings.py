@@ -209,6 +209,9 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured("SALESHELM_TRUSTED_PROXIES must be a whole number") from exc
 LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
+# The sign-up page (/signup/) creates an organisation from the browser. It is open while the
+# installation has no organisation (first run) or when SALESHELM_SIGNUP=open; otherwise 404.
+SIGNUP_OPEN = (os.environ.get("SALESHELM_SIGNUP") or "").strip().lower() == "open"
 # Invitation and "forgot password" links (Django's token) stop working after 3 days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 

@@ -123,7 +123,13 @@ def upload(request):
     actor = request.membership
     if not can_import_anything(actor=actor):
         deny(request)
-    form = UploadForm(request.POST or None, request.FILES or None, actor=actor)
+    # ``?kind=members`` preselects what the file holds (the Get started checklist links here).
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        actor=actor,
+        initial={"kind": request.GET.get("kind", "")},
+    )
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         fmt = form.cleaned_data["format"]

@@ -87,8 +87,12 @@ def organisation_create(
     locale: str = "en",
     time_zone: str = "UTC",
     fiscal_year_start_month: int = 1,
+    audit_label: str = "cli",
 ) -> tuple[Organisation, Membership | None, str | None]:
-    """Create an organisation and, if asked, its first admin with a one-time password."""
+    """Create an organisation and, if asked, its first admin with a one-time password.
+
+    ``audit_label`` names where the request came from in the audit rows (the command line,
+    or the sign-up page)."""
     org = Organisation(
         slug=(slug or "").strip(),
         name=(name or "").strip(),
@@ -101,7 +105,7 @@ def organisation_create(
     if Organisation.objects.filter(slug=org.slug).exists():
         raise Conflict(f"An organisation with slug {org.slug!r} already exists.", code="exists")
     org.save()
-    system = SystemActor(org, label="cli")
+    system = SystemActor(org, label=audit_label)
     audit_record(actor=system, action="organisation.create", obj=org, after={"slug": org.slug})
     if not admin_email:
         return org, None, None
@@ -114,6 +118,64 @@ def organisation_create(
         password=password,
     )
     return org, membership, password
+
+
+def signup_open() -> bool:
+    """Whether /signup/ may create an organisation: on the first run (none exists yet), or
+    when the operator opened it (``SALESHELM_SIGNUP=open``)."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "SIGNUP_OPEN", False)) or not Organisation.objects.exists()
+
+
+@transaction.atomic
+def organisation_sign_up(
+    *,
+    slug: str,
+    name: str,
+    currency: str,
+    locale: str,
+    admin_name: str,
+    admin_email: str,
+    password: str,
+) -> Membership:
+    """The first-run path of ``org create --admin``, from the browser: the organisation, the
+    person's account with the password they chose, and their admin membership, all or nothing.
+
+    The email must be new: a sign-up never attaches a membership to an account whose password
+    the visitor has not proved (an existing person signs in and is invited instead)."""
+    if not signup_open():
+        raise PermissionDenied("Sign-up is closed on this installation.")
+    admin_email = (admin_email or "").strip().lower()
+    admin_name = (admin_name or "").strip()
+    if not admin_name:
+        raise ApplicationError(_("Enter your name."), field="name")
+    if User.objects.filter(email=admin_email).exists():
+        raise ApplicationError(
+            _("An account with this email exists already: sign in, or use another email."),
+            code="email_taken",
+            field="email",
+            status=409,
+        )
+    try:
+        validate_password(password, User(email=admin_email, full_name=admin_name))
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), field="password") from None
+    _org, membership, _one_time = organisation_create(
+        slug=slug,
+        name=name,
+        currency=currency,
+        admin_email=admin_email,
+        admin_name=admin_name,
+        locale=locale,
+        audit_label="signup",
+    )
+    assert membership is not None
+    # The one-time password organisation_create made is replaced by the one the person chose.
+    user = membership.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return membership
 
 
 @transaction.atomic

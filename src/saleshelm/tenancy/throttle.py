@@ -29,7 +29,12 @@ _PREFIX = "saleshelm:login-failures"
 # Other doors that an attacker could knock on repeatedly (asking for password-reset emails)
 # count their attempts the same way, each under its own prefix: asking for a reset link five
 # times does not lock the sign-in, and failed sign-ins do not stop a reset.
-_BUCKETS = {"login": _PREFIX, "password_reset": "saleshelm:password-reset-requests"}
+# Creating an organisation from the sign-up page counts the same way (every submission).
+_BUCKETS = {
+    "login": _PREFIX,
+    "password_reset": "saleshelm:password-reset-requests",
+    "signup": "saleshelm:signup-requests",
+}
 
 
 def _now() -> float:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saleshelm.web import account, invitations, passwords, views
+from saleshelm.web import account, invitations, onboarding, passwords, signup, views
 
 app_name = "web"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("login/code/", views.login_code, name="login_code"),
     path("logout/", views.logout_view, name="logout"),
+    path("signup/", signup.signup, name="signup"),
+    path("start/", onboarding.onboarding, name="onboarding"),
     path("password/forgot/", passwords.password_forgot, name="password_forgot"),
     path("password/forgot/sent/", passwords.password_forgot_sent, name="password_forgot_sent"),
     path("password/set/<uidb64>/<token>/", passwords.password_set, name="password_set"),

@@ -24,7 +24,7 @@ from saleshelm.tenancy import services as tenancy_services
 from saleshelm.tenancy import throttle
 from saleshelm.tenancy.middleware import SESSION_KEY
 from saleshelm.tenancy.selectors import memberships_of_user
-from saleshelm.web import second_factor
+from saleshelm.web import onboarding, second_factor
 from saleshelm.web.forms import LoginForm, SecondFactorCodeForm
 
 TEAM_PREVIEW = 8
@@ -78,7 +78,11 @@ def login_view(request):
             throttle.record_failure(email=email, ip=ip)
     else:
         form = LoginForm(request)
-    return render(request, "web/login.html", {"form": form, "next": next_url or ""})
+    return render(
+        request,
+        "web/login.html",
+        {"form": form, "next": next_url or "", "signup_open": tenancy_services.signup_open()},
+    )
 
 
 @sensitive_post_parameters("code")
@@ -180,6 +184,8 @@ def home(request):
         without_role_profile=Count("pk", filter=Q(profile__role_profile__isnull=True)),
     )
     context["org_stats"]["teams"] = people.team_list(actor=actor).count()
+    # Admins and directors are reminded of the Get started checklist while steps remain.
+    context["onboarding_remaining"] = onboarding.steps_remaining(actor=actor)
     return render(request, "web/home.html", context)
 
 

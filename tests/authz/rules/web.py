@@ -38,6 +38,18 @@ RULES = [
         payload=lambda w, o: {"email": "nobody@acme.test"},
     ),
     Rule("web:password_forgot_sent", scope=PUBLIC),
+    # Sign-up: closed once an organisation exists (the matrix has two) unless the operator
+    # opened it, so it answers 404 to everyone and a POST creates nothing.
+    Rule("web:signup", scope=PUBLIC, ok=(404,)),
+    Rule(
+        "web:signup",
+        scope=PUBLIC,
+        method="POST",
+        ok=(404,),
+        payload=lambda w, o: {"organisation_name": "Matrix Co", "slug": "matrix-co"},
+    ),
+    # Get started: the first-run checklist of admins and directors.
+    Rule("web:onboarding", roles=STRUCTURE),
     Rule(
         "web:password_set",
         scope=PUBLIC,
