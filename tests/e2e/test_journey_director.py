@@ -261,6 +261,17 @@ def test_a_new_director_sets_up_the_organisation(live_server, browser, tmp_path)
     assert "7 members not invited yet" in steps_text
     j.shot("get-started-after")
 
+    # Home reminds her of the step that remains.
+    page.get_by_role("link", name="Home", exact=True).first.click()
+    page.wait_for_url(base + "/")
+    reminder = page.locator("section", has=page.get_by_role("heading", name="Get started"))
+    reminder.wait_for()
+    assert "1 step of the first-run checklist remains." in reminder.inner_text()
+    assert (
+        reminder.get_by_role("link", name="Continue setting up").get_attribute("href") == "/start/"
+    )
+    j.shot("home")
+
     # 10. The director's dashboard, for the quarter of the won and the lost deal: one won of
     # the four targeted, a win rate of one in two; the four account executives ranked.
     page.goto(base + "/performance/organisation/?period=2026-Q2")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 
 from saleshelm.direction.services.mission import mission_save, value_create
 from saleshelm.direction.services.vision import vision_save
@@ -132,3 +133,12 @@ def test_a_director_is_not_sent_to_a_plan_form_they_may_not_use(world, web_clien
     assert (
         'href="/motivation/pay/plans/new/"' in web_client(world.admin).get(START).content.decode()
     )
+
+
+def test_in_vietnamese(world, web_client, settings):
+    html = web_client(world.admin).get(START, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Bắt đầu" in html and "Nhập đội ngũ của bạn" in html
+    assert "Đã xong 1 / 6 bước" in html
+    settings.SIGNUP_OPEN = True
+    signup = Client().get("/signup/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Khởi tạo tổ chức của bạn" in signup and "Tiền tệ báo cáo" in signup
