@@ -424,3 +424,41 @@ def test_pages_in_vietnamese(world, web_client):
     assert response.status_code == 302
     d.refresh_from_db()
     assert d.adjustment_amount == D("1250.50")
+
+
+# --- query counts ---------------------------------------------------------------------------
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_the_pay_desk_lists_do_not_grow_queries_with_rows(world, web_client):
+    from saleshelm.incentives.services import dispute_create
+
+    first = _july(world)
+    client = web_client(world.finance)
+    line = statement(world.rep, "2026-07").lines.first()
+    dispute_create(actor=world.rep, line=line, comment="one")
+    urls = {
+        "runs": reverse("motivation:runs"),
+        "disputes": reverse("motivation:disputes"),
+        "run": reverse("motivation:run", args=[first.pk]),
+    }
+    before = {name: _queries(client, url) for name, url in urls.items()}
+    # more runs, more statements in the run, more disputes
+    import_plan(world.org, [world.other_rep], name="South 2026")
+    order(world.other_rep, "2026-07-11", {"amount": 900})
+    run(world.org, "2026-07")  # recalculated: three statements now
+    close(world.org, run(world.org, "2026-06"), lock=True)
+    close(world.org, run(world.org, "2026-05"), lock=False)
+    for member in (world.peer, world.other_rep):
+        other = statement(member, "2026-07").lines.first()
+        dispute_create(actor=member, line=other, comment="two")
+    after = {name: _queries(client, url) for name, url in urls.items()}
+    assert after == before

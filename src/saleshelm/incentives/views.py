@@ -90,6 +90,7 @@ def statement(request, pk: int):
             "warnings": (s.summary or {}).get("warnings", []),
             "own": own,
             "disputes": disputes,
+            "show_disputes": own or bool(disputes),
         },
     )
 
