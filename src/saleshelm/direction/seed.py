@@ -327,7 +327,7 @@ TEXT = {
                 "Chuỗi từ 50 đến 2.000 nhân viên: tỷ lệ thắng cao nhất, chu kỳ ngắn nhất.",
                 1,
                 {
-                    "industries": ["Retail", "Food & Beverage", "E-commerce"],
+                    "industries": ["Bán lẻ", "Thực phẩm & Đồ uống", "Thương mại điện tử"],
                     "employees_min": 50,
                     "employees_max": 2000,
                 },
@@ -336,19 +336,19 @@ TEXT = {
                 "Nhà thuốc & y tế",
                 "Chuỗi nhà thuốc và phòng khám cần theo dõi lô và hạn dùng.",
                 2,
-                {"industries": ["Pharmacy", "Healthcare"]},
+                {"industries": ["Dược phẩm", "Y tế"]},
             ),
             (
                 "Kho vận & sản xuất",
                 "Kho và nhà máy trên 200 nhân viên, cho máy quét và dịch vụ trọn gói.",
                 2,
-                {"industries": ["Logistics", "Manufacturing"], "employees_min": 200},
+                {"industries": ["Kho vận", "Sản xuất"], "employees_min": 200},
             ),
             (
                 "Giới thiệu từ đối tác",
                 "Khách hàng tiềm năng do đối tác và khách hàng giới thiệu chuyển đổi gấp đôi.",
                 3,
-                {"custom": [{"key": "source", "value": "Referral"}]},
+                {"custom": [{"key": "source", "value": "Giới thiệu"}]},
             ),
         ],
         "org_goals": [

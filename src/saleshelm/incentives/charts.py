@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from saleshelm.core.money import quantize_money
 from saleshelm.incentives.engine import types as e
@@ -26,6 +27,18 @@ LEFT, RIGHT, TOP, BOTTOM = Decimal(58), Decimal(14), Decimal(22), Decimal(40)
 SAMPLES = 160
 PX = Decimal("0.1")
 ZERO = Decimal(0)
+
+
+# What a plan pays on, as a word inside a sentence ("3% of each part of the revenue ...").
+BASIS_WORDS = {
+    "revenue": pgettext_lazy("commission basis", "revenue"),
+    "gross_margin": pgettext_lazy("commission basis", "gross margin"),
+    "units": pgettext_lazy("commission basis", "units"),
+}
+
+
+def _basis(key: str) -> str:
+    return str(BASIS_WORDS.get(key, key))
 
 
 def _plain(value: Decimal) -> str:
@@ -189,7 +202,7 @@ def curve_svg(comp: e.Component, currency: str) -> SafeString:
     axis_label = (
         _("Attainment of quota")
         if on_attainment
-        else _("Credited %(basis)s") % {"basis": comp.basis}
+        else _("Credited %(basis)s") % {"basis": _basis(comp.basis)}
     )
     if c.example_quota:
         axis_label += " · " + _("example quota %(quota)s") % {
@@ -241,12 +254,12 @@ def explain(comp: e.Component, currency: str) -> list[str]:
         elif comp.mode == "marginal":
             what = _("%(rate)s of each part of the %(basis)s in this range") % {
                 "rate": _percent(tier.rate or ZERO),
-                "basis": comp.basis,
+                "basis": _basis(comp.basis),
             }
         else:
             what = _("%(rate)s of the whole %(basis)s once this tier is reached") % {
                 "rate": _percent(tier.rate or ZERO),
-                "basis": comp.basis,
+                "basis": _basis(comp.basis),
             }
         out.append(f"{span}: {what}.")
     if comp.applies_to == "order":

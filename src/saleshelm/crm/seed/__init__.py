@@ -48,6 +48,7 @@ from saleshelm.crm.models import (
     Order,
     OrderLine,
     OrderLineSplit,
+    Pipeline,
     PriceList,
     PriceListItem,
     Product,
@@ -59,7 +60,11 @@ from saleshelm.crm.seed import catalogue as cat
 from saleshelm.crm.seed.writer import Adapters, TableWriter
 from saleshelm.crm.services.opportunities import default_forecast_category
 from saleshelm.crm.services.orders import line_amounts
-from saleshelm.crm.services.pipelines import pipeline_ensure_default
+from saleshelm.crm.services.pipelines import (
+    DEFAULT_STAGES,
+    pipeline_create,
+    pipeline_ensure_default,
+)
 from saleshelm.crm.services.rates import RateBook, convert
 from saleshelm.people.seed.catalogue import (
     VI_FAMILY,
@@ -266,10 +271,11 @@ def _catalogue(book: Book) -> list[dict]:
     Product.objects.bulk_create(new)
     products = {p.sku: p for p in Product.objects.filter(organisation=org)}
     lists = {pl.name: pl for pl in PriceList.objects.filter(organisation=org)}
+    named = book.words["price_lists"]
     wanted = (
-        ("Standard", book.reporting, D(1), True),
-        ("Partner", book.reporting, D("0.85"), False),
-        (f"Export {book.other}", book.other, D(1), False),
+        (named.get("Standard", "Standard"), book.reporting, D(1), True),
+        (named.get("Partner", "Partner"), book.reporting, D("0.85"), False),
+        (f"{named.get('Export', 'Export')} {book.other}", book.other, D(1), False),
     )
     for name, currency, factor, default in wanted:
         if name in lists:
@@ -362,6 +368,7 @@ def _company_name(book: Book, vietnamese: bool, region: str, used: set[str]) -> 
 def _accounts(book: Book) -> int:
     ctx, rng = book.ctx, book.rng
     industries, ind_cum = _weighted(cat.INDUSTRIES)
+    industries = [book.words["industries"].get(name, name) for name in industries]
     prefix = _prefix(Account, book.org, f"ACC{book.tag}")
     used = set(Account.objects.filter(organisation=book.org).values_list("name", flat=True))
     per_seller = max(8, ACCOUNTS_PER_SELLER)
@@ -466,6 +473,7 @@ def _contacts(book: Book) -> int:
 def _leads(book: Book) -> int:
     ctx, rng = book.ctx, book.rng
     sources, src_cum = _weighted(cat.LEAD_SOURCES)
+    sources = [book.words["lead_sources"].get(name, name) for name in sources]
     statuses, st_cum = _weighted(cat.LEAD_STATUSES)
     prefix = _prefix(Lead, book.org, f"LEAD{book.tag}")
     total = max(30, len(book.sellers) * ctx.options.months * LEADS_PER_SELLER_MONTH)
@@ -520,9 +528,27 @@ def _leads(book: Book) -> int:
     return writer.written
 
 
+def _pipeline(book: Book) -> Pipeline:
+    """The organisation's default pipeline; a new one in the organisation's language."""
+    ctx = book.ctx
+    own = book.words["pipeline"]
+    if own is None or Pipeline.objects.filter(organisation=book.org).exists():
+        return pipeline_ensure_default(actor=ctx.actor)
+    name, stage_names = own
+    return pipeline_create(
+        actor=ctx.actor,
+        name=name,
+        stages=[
+            {"name": stage_names[stage], "probability": probability, "kind": kind}
+            for stage, probability, kind in DEFAULT_STAGES
+        ],
+        is_default=True,
+    )
+
+
 def _deals(book: Book) -> tuple[int, int]:
     ctx, rng = book.ctx, book.rng
-    pipeline = pipeline_ensure_default(actor=ctx.actor)
+    pipeline = _pipeline(book)
     stages = list(pipeline.stages.order_by("position"))
     open_stages = [s for s in stages if s.kind == StageKind.OPEN]
     won = next(s for s in stages if s.kind == StageKind.WON)

@@ -189,6 +189,27 @@ VI_ACTIVITY_OUTCOMES = (
     "Khách muốn xem demo", "Đang so sánh nhà cung cấp", "Khách quan tâm", "",
 )  # fmt: skip
 
+# What a Vietnamese firm calls the same things (the English names are the keys above).
+VI_INDUSTRIES = {
+    "Retail": "Bán lẻ", "Logistics": "Kho vận", "Manufacturing": "Sản xuất",
+    "Food & Beverage": "Thực phẩm & Đồ uống", "Healthcare": "Y tế", "Pharmacy": "Dược phẩm",
+    "Hospitality": "Nhà hàng & Khách sạn", "E-commerce": "Thương mại điện tử",
+    "Education": "Giáo dục", "Construction": "Xây dựng", "Agriculture": "Nông nghiệp",
+    "Automotive": "Ô tô", "Banking": "Ngân hàng", "Telecom": "Viễn thông",
+}  # fmt: skip
+VI_LEAD_SOURCES = {
+    "Website": "Website", "Referral": "Giới thiệu", "Trade show": "Hội chợ triển lãm",
+    "Cold call": "Gọi điện chào hàng", "LinkedIn": "LinkedIn", "Partner": "Đối tác",
+    "Webinar": "Hội thảo trực tuyến", "Zalo": "Zalo",
+}  # fmt: skip
+VI_PRICE_LISTS = {"Standard": "Bảng giá chuẩn", "Partner": "Giá đại lý", "Export": "Xuất khẩu"}
+# The pipeline a Vietnamese firm sets up, stage by stage beside crm's default English one.
+VI_PIPELINE = "Quy trình bán hàng"
+VI_STAGES = {
+    "Qualification": "Xác định nhu cầu", "Discovery": "Tìm hiểu", "Proposal": "Đề xuất",
+    "Negotiation": "Đàm phán", "Closed won": "Thắng", "Closed lost": "Thua",
+}  # fmt: skip
+
 
 def words(locale: str) -> dict:
     """The phrases a seeded organisation writes, in its language."""
@@ -201,6 +222,10 @@ def words(locale: str) -> dict:
             "activity_subjects": VI_ACTIVITY_SUBJECTS,
             "activity_outcomes": VI_ACTIVITY_OUTCOMES,
             "product_names": VI_PRODUCT_NAMES,
+            "industries": VI_INDUSTRIES,
+            "lead_sources": VI_LEAD_SOURCES,
+            "price_lists": VI_PRICE_LISTS,
+            "pipeline": (VI_PIPELINE, VI_STAGES),
         }
     return {
         "contact_titles": CONTACT_TITLES,
@@ -210,4 +235,8 @@ def words(locale: str) -> dict:
         "activity_subjects": ACTIVITY_SUBJECTS,
         "activity_outcomes": ACTIVITY_OUTCOMES,
         "product_names": {},
+        "industries": {},
+        "lead_sources": {},
+        "price_lists": {},
+        "pipeline": None,
     }
