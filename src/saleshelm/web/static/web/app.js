@@ -37,6 +37,36 @@
         if (menu.open && !menu.contains(event.target)) menu.open = false;
       });
     });
+    // A table wider than its box scrolls sideways (long Vietnamese headings, narrow screens):
+    // the box then takes keyboard focus, so the arrow keys scroll it (WCAG 2.1.1), and is
+    // named after its table's caption or section heading.
+    function scrollableTables() {
+      Array.prototype.forEach.call(document.querySelectorAll(".table-wrap"), function (wrap) {
+        var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+        if (scrolls && !wrap.hasAttribute("tabindex")) {
+          wrap.tabIndex = 0;
+          wrap.setAttribute("data-scroll-focus", "");
+          var caption = wrap.querySelector("caption");
+          var section = wrap.closest("[aria-labelledby]");
+          if (caption && caption.id) {
+            wrap.setAttribute("aria-labelledby", caption.id);
+          } else if (section) {
+            wrap.setAttribute("aria-labelledby", section.getAttribute("aria-labelledby"));
+          }
+          // A group, not a region: the section around it is already the landmark.
+          if (wrap.hasAttribute("aria-labelledby")) wrap.setAttribute("role", "group");
+        } else if (!scrolls && wrap.hasAttribute("data-scroll-focus")) {
+          ["tabindex", "data-scroll-focus", "role", "aria-labelledby"].forEach(function (name) {
+            wrap.removeAttribute(name);
+          });
+        }
+      });
+    }
+    scrollableTables();
+    window.addEventListener("load", scrollableTables);
+    window.addEventListener("resize", scrollableTables);
+    document.body.addEventListener("htmx:afterSettle", scrollableTables);
+
     document.addEventListener("keydown", function (event) {
       if (event.key !== "Escape") return;
       menus.forEach(function (menu) {
