@@ -141,3 +141,43 @@ def test_given_an_import_left_running_by_a_dead_process_when_pruned_then_it_is_m
     fresh.refresh_from_db()
     assert stale.status == "failed" and "nothing was written" in stale.message
     assert fresh.status == "running"
+
+
+def test_given_an_import_no_worker_took_when_pruned_then_it_is_failed_and_its_file_goes(world):
+    import datetime as dt
+    import os
+
+    from django.utils import timezone
+
+    from saleshelm.imports.tasks import prune_import_uploads
+
+    job = services.import_job_create(
+        actor=world.admin, file=data(_orders(2)), filename="o.csv", kind="orders", dry_run=False
+    )
+    path = job.upload.path
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="queued", updated_at=timezone.now() - dt.timedelta(days=3)
+    )
+    waiting = services.import_job_create(
+        actor=world.admin, file=data(_orders(2)), filename="p.csv", kind="orders", dry_run=False
+    )
+    ImportJob.objects.filter(pk=waiting.pk).update(status="queued")
+    prune_import_uploads.call()
+    job.refresh_from_db()
+    waiting.refresh_from_db()
+    assert job.status == "failed" and "No worker ran this import" in job.message
+    assert not job.upload and not os.path.exists(path)
+    assert waiting.status == "queued" and waiting.upload
+    assert OrderLine.objects.count() == 0
+
+
+def test_given_a_worker_that_cannot_read_the_upload_when_it_runs_then_the_import_fails(world):
+    import os
+
+    job = services.import_job_create(
+        actor=world.admin, file=data(_orders(2)), filename="o.csv", kind="orders", dry_run=False
+    )
+    os.remove(job.upload.path)  # a worker on a host that does not share the media folder
+    job = services.import_job_run(job_id=job.pk)
+    assert job.status == "failed" and "could not read the uploaded file" in job.message
+    assert OrderLine.objects.count() == 0

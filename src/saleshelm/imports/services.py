@@ -149,7 +149,12 @@ def import_job_run(
     actor = _actor_of(job)
     if job.actor is not None and not job.actor.is_active:
         return _fail(job, _("The member who started this import is no longer active."))
-    with job.upload.open("rb") as fh:
+    try:
+        fh = job.upload.open("rb")
+    except OSError:
+        # A worker on another host that does not share SALESHELM_MEDIA_ROOT (docs/deploy.md).
+        return _fail(job, _("The worker could not read the uploaded file: upload it again."))
+    with fh:
         job = execute(job=job, actor=actor, file=fh, progress=progress)
     if job.upload and not keep_file:
         _drop_upload(job)
@@ -387,14 +392,24 @@ def import_upload_discard(*, older_than) -> int:
 def import_jobs_close_stale(*, started_before) -> int:
     """Jobs still "running" long after they started belong to a process that died (killed,
     or the machine restarted): their transaction was rolled back, so nothing was written.
-    Say so in the history."""
-    return ImportJob.objects.filter(
-        status__in=[JobStatus.RUNNING], started_at__lt=started_before
+    Jobs still queued as long after they were queued were never taken by a worker. Say so
+    in the history."""
+    now = timezone.now()
+    stopped = ImportJob.objects.filter(
+        status=JobStatus.RUNNING, started_at__lt=started_before
     ).update(
         status=JobStatus.FAILED,
         message=_("The import stopped before it finished; nothing was written."),
-        finished_at=timezone.now(),
+        finished_at=now,
     )
+    # Queued and never started: no worker took it (none running, or its task failed first).
+    never = ImportJob.objects.filter(status=JobStatus.QUEUED, updated_at__lt=started_before).update(
+        status=JobStatus.FAILED,
+        message=_("No worker ran this import; nothing was written. Start it again."),
+        started_at=now,
+        finished_at=now,
+    )
+    return stopped + never
 
 
 def import_file(
