@@ -414,8 +414,13 @@ def test_pages_in_vietnamese(world, web_client):
     d = _open_dispute(world)
     client = web_client(world.finance)
     client.cookies["django_language"] = "vi"
-    runs_page = client.get(reverse("motivation:runs"), HTTP_ACCEPT_LANGUAGE="vi")
-    assert runs_page.status_code == 200
+    runs_page = client.get(reverse("motivation:runs"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Các đợt tính hoa hồng" in runs_page and "Đợt tính mới" in runs_page
+    july = CommissionRun.objects.get(organisation=world.org, period="2026-07")
+    run_page = client.get(reverse("motivation:run", args=[july.pk])).content.decode()
+    assert ">Tính lại<" in run_page and ">Duyệt<" in run_page and "Bảng lương CSV" in run_page
+    dispute_page = client.get(reverse("motivation:dispute", args=[d.pk])).content.decode()
+    assert "Giải quyết khiếu nại này" in dispute_page and "Số tiền điều chỉnh" in dispute_page
     response = client.post(
         reverse("motivation:dispute", args=[d.pk]),
         {"action": "adjust", "amount": "1.250,5", "reason": "Đúng"},
