@@ -254,5 +254,7 @@ def test_a_rep_runs_the_day_from_my_period_to_kudos(journey, live_server, browse
     assert _money(total.inner_text()) == statement.total
     shot(vi, "journey-rep-vi-04-statement")
     vi.goto(base + "/development/")
+    # a link that opens a record reads "Xem" (view), not "Đang mở" (the status "open")
+    assert vi.locator("main a.card-link", has_text="Xem").count() >= 1
     shot(vi, "journey-rep-vi-05-my-development")
     assert vi.console_errors == []
