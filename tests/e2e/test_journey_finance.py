@@ -183,6 +183,8 @@ def test_finance_runs_the_pay_desk_and_settles_a_dispute(desk, browser, live_ser
     for email, figure in by_email.items():
         shown = fin.locator(f"tr[data-member='{email}'] td.payout").inner_text()
         assert _money(shown) == Decimal(figure["total"]), email
+        lines = fin.locator(f"tr[data-member='{email}'] td.num").first.inner_text()
+        assert int(lines) == len(figure["lines"]), email
     run_figure = api.get(f"/api/v1/commission-runs/{q3.pk}").json()
     assert {k: Decimal(v) for k, v in run_figure["summary"]["totals"].items()} == {
         "USD": Decimal("510.00")

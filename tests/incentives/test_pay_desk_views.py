@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -27,6 +28,10 @@ def _july(world) -> CommissionRun:
     order(world.rep, "2026-07-20", {"amount": 500}, external_id="SO-7002")
     order(world.peer, "2026-07-09", {"amount": 2000}, external_id="SO-7003")
     return run(world.org, "2026-07")
+
+
+def statement_of(email: str) -> Statement:
+    return Statement.objects.get(member__user__email=email, period="2026-07")
 
 
 def _audits(org, action: str) -> int:
@@ -70,6 +75,11 @@ def test_the_run_page_lists_statements_and_the_steps_its_status_allows(world, we
     assert "60.00" in body and "80.00" in body and "140.00" in body
     assert ">Recalculate<" in body and ">Approve<" in body and ">Lock<" not in body
     assert "Payroll CSV" in body
+    for email in ("rep@acme.test", "peer@acme.test"):
+        row = re.search(rf'data-member="{email}">(.*?)</tr>', body, re.S)
+        assert row is not None
+        counted = re.findall(r'<td class="num">(\d+)</td>', row.group(1))
+        assert counted == [str(statement_of(email).lines.count())]
     director = web_client(world.director).get(reverse("motivation:run", args=[r.pk]))
     assert director.status_code == 200
     assert ">Approve<" not in director.content.decode()

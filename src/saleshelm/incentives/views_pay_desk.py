@@ -116,7 +116,7 @@ def run(request, pk: int):
     """A run, its statements (member, payout, lines) and the steps its status allows."""
     actor = request.membership
     item = run_sel.access_run(actor=actor, id=pk)
-    statements = list(statement_sel.statement_list(actor=actor, run_id=item.pk))
+    statements = list(statement_sel.run_statement_rows(actor=actor, run_id=item.pk))
     totals = (item.summary or {}).get("totals", {})
     return render(
         request,

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from saleshelm.core.errors import NotFound
 from saleshelm.core.money import quantize_money
@@ -54,6 +54,19 @@ def statement_list(
     if run_id is not None:
         qs = qs.filter(run_id=run_id)
     return _with_parts(_scoped(qs, actor)).order_by("plan__name", "member__user__email", "pk")
+
+
+def run_statement_rows(*, actor: Actor, run_id: int) -> QuerySet[Statement, Any]:
+    """A run's statements for its page: member, plan, total and the number of payout lines,
+    counted in SQL (the lines and credits themselves are not loaded)."""
+    require_pay_viewer(actor)
+    qs = Statement.objects.filter(organisation_id=actor.organisation_id, run_id=run_id)
+    return (
+        _scoped(qs, actor)
+        .select_related("member__user", "plan")
+        .annotate(line_count=Count("lines"))
+        .order_by("plan__name", "member__user__email", "pk")
+    )
 
 
 def latest_period(*, actor: Actor) -> str | None:
