@@ -66,9 +66,16 @@ def new_page(browser, *, locale: str = "en-GB", viewport: dict | None = None, **
 
 
 @pytest.fixture
-def browser_page(browser, transactional_db):
+def page_options() -> dict:
+    """What `browser_page` passes to `new_page`; a module overrides this fixture for its own
+    viewport, say `{"viewport": {"width": 1440, "height": 900}}`."""
+    return {}
+
+
+@pytest.fixture
+def browser_page(browser, transactional_db, page_options):
     """An English page in its own context."""
-    page = new_page(browser)
+    page = new_page(browser, **page_options)
     try:
         yield page
     finally:

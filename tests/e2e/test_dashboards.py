@@ -10,7 +10,7 @@ import pytest
 
 from saleshelm.core.seeding import SeedOptions, seed_organisation
 from tests.conftest import PASSWORD
-from tests.e2e.test_shell import SCREENSHOTS, browser_page  # noqa: F401 - the fixture
+from tests.e2e.conftest import new_page, shot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -36,26 +36,14 @@ def seeded(transactional_db):
     return report.organisation
 
 
-def _sign_in(page, base: str, email: str) -> None:
-    page.goto(base + "/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(base + "/")
-
-
-def _shot(page, name: str) -> None:
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
 def _charts(page) -> int:
     return page.locator("main svg.chart[role=img]").count()
 
 
-def test_rep_sees_my_period_with_charts(seeded, live_server, browser_page):  # noqa: F811
+def test_rep_sees_my_period_with_charts(seeded, live_server, browser_page):
     page = browser_page
     base = live_server.url
-    _sign_in(page, base, LOGINS["rep"])
+    sign_in(page, base, LOGINS["rep"])
     # Performance opens on the rep's own period
     page.locator("#sidebar").get_by_role("link", name="My period").click()
     page.wait_for_url(base + "/performance/my/")
@@ -64,94 +52,93 @@ def test_rep_sees_my_period_with_charts(seeded, live_server, browser_page):  # n
         assert page.locator(".kpi-label", has_text=label).is_visible()
     assert _charts(page) >= 2  # pacing and trend (and the funnel when there are deals)
     assert page.locator("tr.is-me").count() >= 1  # the rep on the team's board
-    _shot(page, "perf-01-rep-my-period")
+    shot(page, "perf-01-rep-my-period")
     # the previous quarter, by the picker's arrow
     page.get_by_role("link", name="Previous period").click()
     page.wait_for_load_state()
     assert "period=" in page.url
-    _shot(page, "perf-02-rep-previous-quarter")
+    shot(page, "perf-02-rep-previous-quarter")
     # the leaderboard, then in progress-only mode as a rep sees it when shared
     page.locator("#sidebar").get_by_role("link", name="Leaderboard").click()
     page.wait_for_url(base + "/performance/leaderboard/")
-    _shot(page, "perf-03-rep-leaderboard")
+    shot(page, "perf-03-rep-leaderboard")
     # the rep's scorecard
     page.locator("#sidebar").get_by_role("link", name="Scorecards").click()
     page.get_by_role("heading", name="My scorecard").wait_for()  # the page the click opens
     assert page.get_by_role("heading", name="My scorecard").is_visible()
-    _shot(page, "perf-04-rep-scorecard")
+    shot(page, "perf-04-rep-scorecard")
     # the forecast page: submit a call
     page.locator("#sidebar").get_by_role("link", name="Forecast").click()
     page.get_by_label("I expect to close").fill("125000")
     page.get_by_role("button", name="Submit forecast").click()
     page.get_by_text("Forecast submitted.").wait_for()  # the page the click opens
     assert page.get_by_text("Forecast submitted.").is_visible()
-    _shot(page, "perf-05-rep-forecast")
+    shot(page, "perf-05-rep-forecast")
     assert not page.console_errors
 
 
-def test_manager_sees_the_team_and_who_needs_help(seeded, live_server, browser_page):  # noqa: F811
+def test_manager_sees_the_team_and_who_needs_help(seeded, live_server, browser_page):
     page = browser_page
     base = live_server.url
-    _sign_in(page, base, LOGINS["manager"])
+    sign_in(page, base, LOGINS["manager"])
     page.goto(base + "/performance/")
     page.wait_for_url(base + "/performance/team/")
     assert page.get_by_role("heading", name="Who needs help").is_visible()
     assert page.get_by_role("heading", name="Members").is_visible()
     assert _charts(page) >= 2
-    _shot(page, "perf-06-manager-team")
+    shot(page, "perf-06-manager-team")
     page.locator("#sidebar").get_by_role("link", name="Targets").click()
-    _shot(page, "perf-07-manager-targets")
+    shot(page, "perf-07-manager-targets")
     page.get_by_role("link", name="New target").click()
     page.get_by_label("Seasonality pattern").check()
-    _shot(page, "perf-08-manager-new-target")
+    shot(page, "perf-08-manager-new-target")
     page.locator("#sidebar").get_by_role("link", name="Forecast").click()
-    _shot(page, "perf-09-manager-forecast")
+    shot(page, "perf-09-manager-forecast")
     assert not page.console_errors
 
 
-def test_director_sees_the_organisation(seeded, live_server, browser_page):  # noqa: F811
+def test_director_sees_the_organisation(seeded, live_server, browser_page):
     page = browser_page
     base = live_server.url
-    _sign_in(page, base, LOGINS["director"])
+    sign_in(page, base, LOGINS["director"])
     page.goto(base + "/performance/")
     page.wait_for_url(base + "/performance/organisation/")
     assert page.get_by_role("heading", name="Organisation dashboard").is_visible()
     assert page.get_by_role("heading", name="Top 20").is_visible()
     assert _charts(page) >= 3  # pacing, trend, funnel
-    _shot(page, "perf-10-director-organisation")
+    shot(page, "perf-10-director-organisation")
     page.get_by_role("link", name="Progress only").click()
     page.wait_for_url("**/performance/organisation/?view=progress")
     assert page.locator(".hidden-amount").count() >= 1
-    _shot(page, "perf-11-director-progress-only")
+    shot(page, "perf-11-director-progress-only")
     # a team page from the variance table
     page.locator("#teams-heading").locator("xpath=../..").get_by_role("link").first.click()
     page.wait_for_load_state()
     assert "/performance/team/" in page.url
-    _shot(page, "perf-12-director-team")
+    shot(page, "perf-12-director-team")
     assert not page.console_errors
 
 
-def test_vietnamese_and_small_screen(seeded, live_server, browser_page):  # noqa: F811
+def test_vietnamese_and_small_screen(seeded, live_server, browser_page):
     page = browser_page
     base = live_server.url
-    _sign_in(page, base, LOGINS["rep"])
+    sign_in(page, base, LOGINS["rep"])
     page.get_by_role("button", name="Tiếng Việt").click()
     page.goto(base + "/performance/my/")
     assert page.locator("html").get_attribute("lang") == "vi"
-    _shot(page, "perf-13-rep-my-period-vi")
+    shot(page, "perf-13-rep-my-period-vi")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(base + "/performance/my/")
-    _shot(page, "perf-14-rep-my-period-phone")
+    shot(page, "perf-14-rep-my-period-phone")
     assert not page.console_errors
 
 
-def test_dashboard_reads_without_javascript(seeded, live_server, browser_page):  # noqa: F811
+def test_dashboard_reads_without_javascript(seeded, live_server, browser_page):
     page = browser_page
     base = live_server.url
-    _sign_in(page, base, LOGINS["director"])
-    context = page.context.browser.new_context(java_script_enabled=False)
-    context.add_cookies(page.context.cookies())
-    nojs = context.new_page()
+    sign_in(page, base, LOGINS["director"])
+    nojs = new_page(page.context.browser, java_script_enabled=False)
+    nojs.context.add_cookies(page.context.cookies())
     nojs.goto(base + "/performance/organisation/")
     assert nojs.get_by_role("heading", name="Organisation dashboard").is_visible()
     assert nojs.locator("main svg.chart").count() >= 3
@@ -159,5 +146,5 @@ def test_dashboard_reads_without_javascript(seeded, live_server, browser_page): 
     nojs.get_by_role("button", name="Show").first.click()
     nojs.wait_for_load_state()
     assert "period=" in nojs.url
-    _shot(nojs, "perf-15-director-no-javascript")
-    context.close()
+    shot(nojs, "perf-15-director-no-javascript")
+    nojs.context.close()

@@ -12,11 +12,8 @@ import pytest
 from django.core import mail
 
 from saleshelm.tenancy.services import membership_create
-from tests.conftest import PASSWORD, build_world
-from tests.e2e import test_totp
-from tests.e2e.test_totp import _shot
-
-browser_page = test_totp.browser_page  # the Chromium page fixture
+from tests.conftest import build_world
+from tests.e2e.conftest import new_page, shot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -38,38 +35,33 @@ def _link(live_server) -> str:
 
 def test_invite_then_set_password(e2e_world, live_server, browser_page):
     page = browser_page
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=email]", "director@acme.test")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, "director@acme.test")
     page.goto(f"{live_server.url}/people/invitations/")
     assert page.locator("text=Hoa Nguyễn").count() == 1
-    _shot(page, "invites-list")
+    shot(page, "invites-list")
     row = page.locator("tr", has_text="Hoa Nguyễn")
     row.get_by_role("button", name="Send invitation").click()
     page.wait_for_load_state()
     assert page.locator("text=Invitation sent to Hoa Nguyễn.").count() == 1
-    _shot(page, "invites-sent")
+    shot(page, "invites-sent")
     assert "Dung Director invited you to Acme" in mail.outbox[-1].body
 
     # Hoa opens the link in a fresh browser context (not signed in).
-    context = page.context.browser.new_context(viewport={"width": 1280, "height": 860})
-    hoa = context.new_page()
+    hoa = new_page(page.context.browser)
     hoa.goto(_link(live_server))
     assert hoa.locator("h1", has_text="Welcome! Choose your password").count() == 1
-    _shot(hoa, "invites-set-password")
+    shot(hoa, "invites-set-password")
     hoa.fill("input[name=new_password1]", "Tàu-ngầm-ven-biển-42")
     hoa.fill("input[name=new_password2]", "Tàu-ngầm-ven-biển-42")
     hoa.click("button[type=submit]")
     hoa.wait_for_url(f"{live_server.url}/")
     assert hoa.locator("text=Hoa Nguyễn").count() >= 1
-    _shot(hoa, "invites-landed")
+    shot(hoa, "invites-landed")
     # The link works once.
     hoa.goto(_link(live_server))
     assert hoa.locator("h1", has_text="This link does not work").count() == 1
-    _shot(hoa, "invites-link-used")
-    context.close()
+    shot(hoa, "invites-link-used")
+    hoa.context.close()
     assert page.console_errors == []
 
 
@@ -78,19 +70,19 @@ def test_forgot_password(e2e_world, live_server, browser_page):
     page.goto(f"{live_server.url}/login/")
     page.click("text=Forgot your password?")
     page.wait_for_url(f"{live_server.url}/password/forgot/")
-    _shot(page, "invites-forgot")
+    shot(page, "invites-forgot")
     page.fill("input[name=email]", "rep@acme.test")
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/password/forgot/sent/")
-    _shot(page, "invites-forgot-sent")
+    shot(page, "invites-forgot-sent")
     page.goto(_link(live_server))
     assert page.locator("h1", has_text="Choose a new password").count() == 1
-    _shot(page, "invites-reset-password")
+    shot(page, "invites-reset-password")
     # In Vietnamese.
     page.goto(f"{live_server.url}/login/")
     page.click("button[value=vi]")
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/password/forgot/")
     assert page.locator("h1", has_text="Quên mật khẩu?").count() == 1
-    _shot(page, "invites-forgot-vi")
+    shot(page, "invites-forgot-vi")
     assert page.console_errors == []

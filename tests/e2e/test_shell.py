@@ -6,55 +6,15 @@ Screenshots land in var/screenshots/ (gitignored) for a person to look at.
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 
 from saleshelm.people.services import member_profile_update, role_profile_save
 from saleshelm.tenancy.actors import SystemActor
 from tests.conftest import PASSWORD, build_world
+from tests.e2e.conftest import shot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = Path("var") / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser_page(live_server, settings, transactional_db):
-    """A Chromium page. Request it after the fixtures that write data: while Playwright's
-    sync API runs, the main thread counts as async and the ORM refuses to run there."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("no chromium at /usr/bin/chromium")
-    # The live server speaks plain HTTP: secure-only cookies would never come back.
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-GB")
-        page = context.new_page()
-        page.console_errors = []  # type: ignore[attr-defined]
-        page.on(
-            "console",
-            lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None,
-        )
-        page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
 
 
 @pytest.fixture
@@ -86,10 +46,6 @@ def e2e_world(transactional_db):
     return world
 
 
-def _shot(page, name: str) -> None:
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
 def test_rep_signs_in_and_finds_their_place_then_switches_to_vietnamese(
     e2e_world, live_server, browser_page
 ):
@@ -99,7 +55,7 @@ def test_rep_signs_in_and_finds_their_place_then_switches_to_vietnamese(
     # a rep opens SalesHelm and is asked to sign in
     page.goto(url + "/")
     assert "/login/" in page.url
-    _shot(page, "01-login")
+    shot(page, "01-login")
     page.get_by_label("Email").fill("rep@acme.test")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -109,20 +65,20 @@ def test_rep_signs_in_and_finds_their_place_then_switches_to_vietnamese(
     assert page.get_by_role("heading", name="Welcome back, Nguyễn Văn An").is_visible()
     assert page.get_by_text("Close deals at a healthy margin").is_visible()
     assert page.locator("main").get_by_text("Mai Manager").first.is_visible()
-    _shot(page, "02-home")
+    shot(page, "02-home")
 
     # the team tree, from the menu
     page.locator("#sidebar").get_by_role("link", name="Team tree").click()
     page.wait_for_url(url + "/people/teams/")
     assert page.get_by_role("link", name="North", exact=True).is_visible()
-    _shot(page, "03-team-tree")
+    shot(page, "03-team-tree")
 
     # a team page
     page.get_by_role("link", name="North", exact=True).click()
     page.get_by_role("heading", name="North").wait_for()  # the page the click opens
     assert page.get_by_role("heading", name="North").is_visible()
     assert page.get_by_text("Trần Thị Bình").first.is_visible()
-    _shot(page, "04-team")
+    shot(page, "04-team")
 
     # members: live search narrows the list without a page load
     page.locator("#sidebar").get_by_role("link", name="Members").click()
@@ -132,7 +88,7 @@ def test_rep_signs_in_and_finds_their_place_then_switches_to_vietnamese(
     )
     assert "q=B" in page.url  # hx-push-url keeps the search in the address
     assert page.locator("#member-results").get_by_text("Trần Thị Bình").is_visible()
-    _shot(page, "05-members-search")
+    shot(page, "05-members-search")
 
     # my role: what is expected of me
     page.locator("#sidebar").get_by_role("link", name="My role").click()
@@ -140,7 +96,7 @@ def test_rep_signs_in_and_finds_their_place_then_switches_to_vietnamese(
     assert page.get_by_role("heading", name="What is expected of me").is_visible()
     assert page.get_by_text("Forecast every Friday").is_visible()
     assert page.get_by_role("cell", name="Meetings", exact=True).is_visible()
-    _shot(page, "06-my-role")
+    shot(page, "06-my-role")
 
     # switch to Vietnamese with the language switch in the header
     page.get_by_role("button", name="Tiếng Việt").click()
@@ -148,14 +104,14 @@ def test_rep_signs_in_and_finds_their_place_then_switches_to_vietnamese(
     assert page.locator("html").get_attribute("lang") == "vi"
     assert page.get_by_role("heading", name="Kỳ vọng đối với tôi").is_visible()
     assert page.locator("#sidebar").get_by_role("link", name="Cây nhóm").is_visible()
-    _shot(page, "07-my-role-vi")
+    shot(page, "07-my-role-vi")
     page.goto(url + "/")
     assert page.get_by_text("Chào mừng trở lại").is_visible()
-    _shot(page, "08-home-vi")
+    shot(page, "08-home-vi")
 
     # the account menu opens and signs out (POST)
     page.locator(".user-menu summary").click()
-    _shot(page, "09-account-menu-vi")
+    shot(page, "09-account-menu-vi")
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url("**/login/")
 
@@ -165,19 +121,15 @@ def test_rep_signs_in_and_finds_their_place_then_switches_to_vietnamese(
 def test_small_screen_menu_opens_from_the_menu_button(e2e_world, live_server, browser_page):
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(live_server.url + "/login/")
-    page.get_by_label("Email").fill("rep@acme.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, "rep@acme.test")
     sidebar = page.locator("#sidebar")
     assert not sidebar.is_visible()
-    _shot(page, "10-mobile-home")
+    shot(page, "10-mobile-home")
     page.get_by_role("button", name="Menu").click()
     sidebar.wait_for()  # the page the click opens
     assert sidebar.is_visible()
-    _shot(page, "11-mobile-menu")
+    shot(page, "11-mobile-menu")
     sidebar.get_by_role("link", name="My role").click()
     page.wait_for_url(live_server.url + "/people/my-role/")
-    _shot(page, "12-mobile-my-role")
+    shot(page, "12-mobile-my-role")
     assert page.console_errors == []

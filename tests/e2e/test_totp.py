@@ -7,51 +7,20 @@ Screenshots land in var/screenshots/ (gitignored) for a person to look at.
 from __future__ import annotations
 
 import base64
-import os
 import time
 
 import pytest
 from django_otp.oath import totp
 
-from tests.conftest import PASSWORD, build_world
-from tests.e2e.test_shell import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from tests.conftest import build_world
+from tests.e2e.conftest import shot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page(live_server, settings, transactional_db):
-    """A Chromium page (as in test_shell). Request it after the fixtures that write data."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("no chromium at /usr/bin/chromium")
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-GB")
-        page = context.new_page()
-        page.console_errors = []  # type: ignore[attr-defined]
-        page.on(
-            "console",
-            lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None,
-        )
-        page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-
-
-@pytest.fixture
 def e2e_world(transactional_db):
     return build_world()
-
-
-def _shot(page, name: str) -> None:
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def _code(key: bytes, after_step: int | None = None) -> tuple[str, int]:
@@ -62,13 +31,6 @@ def _code(key: bytes, after_step: int | None = None) -> tuple[str, int]:
     return f"{totp(key, drift=step - now):06d}", step
 
 
-def _sign_in(page, url: str, email: str) -> None:
-    page.goto(url + "/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_admin_turns_on_the_second_factor_and_signs_in_with_a_code(
     e2e_world, live_server, browser_page
 ):
@@ -76,13 +38,12 @@ def test_admin_turns_on_the_second_factor_and_signs_in_with_a_code(
     url = live_server.url
 
     # an admin signs in with the password and opens Sign-in security from the account menu
-    _sign_in(page, url, "admin@acme.test")
-    page.wait_for_url(url + "/")
+    sign_in(page, url, "admin@acme.test")
     page.locator(".user-menu summary").click()
     page.get_by_role("link", name="Sign-in security").click()
     page.wait_for_url(url + "/account/security/")
     assert page.get_by_text("Off", exact=True).is_visible()
-    _shot(page, "totp-01-security-off")
+    shot(page, "totp-01-security-off")
 
     # turns it on: a QR code and the key to type
     page.get_by_role("button", name="Turn on the second factor").click()
@@ -90,7 +51,7 @@ def test_admin_turns_on_the_second_factor_and_signs_in_with_a_code(
     qr = page.get_by_role("img", name="QR code of your sign-in secret")
     assert qr.is_visible()
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0")  # the SVG draws
-    _shot(page, "totp-02-setup")
+    shot(page, "totp-02-setup")
     secret = page.locator("code.secret").inner_text().replace(" ", "")
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
 
@@ -105,17 +66,17 @@ def test_admin_turns_on_the_second_factor_and_signs_in_with_a_code(
     assert page.get_by_text("Your second factor is on").is_visible()
     assert page.get_by_text("On", exact=True).is_visible()
     assert secret[:8] not in page.content()
-    _shot(page, "totp-03-security-on")
+    shot(page, "totp-03-security-on")
 
     # signs out, and signing in now asks for the code after the password
     page.locator(".user-menu summary").click()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/login/")
-    _sign_in(page, url, "admin@acme.test")
+    sign_in(page, url, "admin@acme.test", home=False)
     page.wait_for_url(url + "/login/code/")
     assert page.get_by_role("heading", name="Enter your sign-in code").is_visible()
     assert not page.locator("#sidebar").count()
-    _shot(page, "totp-04-code-prompt")
+    shot(page, "totp-04-code-prompt")
 
     # another page by its address waits for the code too
     page.goto(url + "/people/members/")
@@ -125,12 +86,12 @@ def test_admin_turns_on_the_second_factor_and_signs_in_with_a_code(
     page.get_by_label("Code").fill("000000" if _code(key, used)[0] != "000000" else "111111")
     page.get_by_role("button", name="Verify and sign in").click()
     page.get_by_text("That code is not right").wait_for()
-    _shot(page, "totp-05-code-wrong")
+    shot(page, "totp-05-code-wrong")
 
     # the prompt in Vietnamese
     page.get_by_role("button", name="Tiếng Việt").click()
     page.get_by_role("heading", name="Nhập mã đăng nhập").wait_for()
-    _shot(page, "totp-06-code-prompt-vi")
+    shot(page, "totp-06-code-prompt-vi")
 
     # the right code opens the page first asked for
     code, used = _code(key, used)
@@ -153,11 +114,11 @@ def required_world(transactional_db):
 def test_where_required_finance_is_sent_to_turn_it_on(required_world, live_server, browser_page):
     page = browser_page
     url = live_server.url
-    _sign_in(page, url, "finance@acme.test")
+    sign_in(page, url, "finance@acme.test", home=False)
     page.wait_for_url(url + "/account/security/")
     assert page.get_by_text("Acme requires a second factor for admins and finance").is_visible()
     assert not page.locator("#sidebar").count()
-    _shot(page, "totp-07-required")
+    shot(page, "totp-07-required")
     page.goto(url + "/performance/")
     page.wait_for_url(url + "/account/security/")
     assert page.console_errors == []
