@@ -7,8 +7,6 @@ Screenshots land in var/screenshots/ (gitignored) for a person to look at.
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -20,60 +18,12 @@ from saleshelm.incentives.services import contract as contract_svc
 from saleshelm.incentives.services import pulse as pulse_svc
 from saleshelm.incentives.services import recognition as rec_svc
 from saleshelm.tenancy.actors import SystemActor
-from tests.conftest import PASSWORD, build_world
+from tests.conftest import build_world
 from tests.crm.factories import ActivityFactory
+from tests.e2e.conftest import shot, sign_in
 from tests.tenancy.factories import MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = Path("var") / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser_page(live_server, settings, transactional_db):
-    """A Chromium page; request it after the fixtures that write data (see test_shell)."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("no chromium at /usr/bin/chromium")
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-GB")
-        page = context.new_page()
-        page.console_errors = []  # type: ignore[attr-defined]
-        page.on(
-            "console",
-            lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None,
-        )
-        page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-
-
-def _shot(page, name: str) -> None:
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def _sign_in(page, url: str, email: str) -> None:
-    page.goto(url + "/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(url + "/")
 
 
 @pytest.fixture
@@ -178,14 +128,14 @@ def test_a_rep_thanks_a_colleague_for_a_value_and_sees_it_in_the_feed(
 ):
     page = browser_page
     url = live_server.url
-    _sign_in(page, url, "rep@acme.test")
+    sign_in(page, url, "rep@acme.test")
 
     # the rep opens Kudos from the menu
     page.locator("#sidebar").get_by_role("link", name="Kudos").click()
     page.wait_for_url(url + "/motivation/kudos/")
     assert page.get_by_role("heading", name="Kudos", exact=True).is_visible()
     assert page.get_by_text("Shared the Lotus playbook with the whole team.").is_visible()
-    _shot(page, "m01-kudos-feed")
+    shot(page, "m01-kudos-feed")
 
     # and thanks a teammate for "Customer first" — the form answers in place (htmx)
     page.get_by_label("Who do you want to thank?").select_option(label="Trần Thị Bình · North")
@@ -200,7 +150,7 @@ def test_a_rep_thanks_a_colleague_for_a_value_and_sees_it_in_the_feed(
     assert "Drove to Thủ Đức to fix the scanner before opening." in first
     assert "Customer first" in first
     assert "Nguyễn Văn An thanked Trần Thị Bình" in first
-    _shot(page, "m02-kudos-given")
+    shot(page, "m02-kudos-given")
 
     # the team tab keeps it too (the two are in North)
     page.get_by_role("link", name="My team").click()
@@ -212,7 +162,7 @@ def test_a_rep_thanks_a_colleague_for_a_value_and_sees_it_in_the_feed(
     page.get_by_role("link", name="My recognition").click()
     page.get_by_text("Covered Bình's accounts").wait_for()  # the page the click opens
     assert page.get_by_text("Covered Bình's accounts").is_visible()
-    _shot(page, "m03-my-recognition")
+    shot(page, "m03-my-recognition")
 
     # the contest: live standings, the rep second behind the peer
     page.locator("#sidebar").get_by_role("link", name="Contests").click()
@@ -222,21 +172,21 @@ def test_a_rep_thanks_a_colleague_for_a_value_and_sees_it_in_the_feed(
     assert rows.count() == 3
     assert "Trần Thị Bình" in rows.nth(0).inner_text()
     assert "Nguyễn Văn An" in rows.nth(1).inner_text() and "You" in rows.nth(1).inner_text()
-    _shot(page, "m04-contest")
+    shot(page, "m04-contest")
 
     # our commitments: both sides, with the record of each
     page.locator("#sidebar").get_by_role("link", name="Our commitments").click()
     page.get_by_text("Forty calls a week").wait_for()  # the page the click opens
     assert page.get_by_text("Forty calls a week").is_visible()
     assert page.get_by_text("Negotiation workshop").is_visible()
-    _shot(page, "m05-commitments")
+    shot(page, "m05-commitments")
 
     # the pulse: answer this week's, anonymously
     page.locator("#sidebar").get_by_role("link", name="Pulse").click()
     page.get_by_role("link", name="Answer (1 minute)").click()
     for legend, score in (("motivated", "4"), ("supported", "3"), ("clear", "5")):
         page.get_by_role("group", name=legend).get_by_text(score, exact=True).click()
-    _shot(page, "m06-pulse-answer")
+    shot(page, "m06-pulse-answer")
     page.get_by_role("button", name="Send my answer").click()
     page.get_by_text("Your answer was stored without your name.").wait_for()
     assert page.get_by_text("Answered — thank you").is_visible()
@@ -246,33 +196,33 @@ def test_a_rep_thanks_a_colleague_for_a_value_and_sees_it_in_the_feed(
     page.wait_for_function("() => document.documentElement.lang === 'vi'")
     page.goto(url + "/motivation/kudos/")
     assert page.get_by_role("heading", name="Lời cảm ơn", exact=True).is_visible()
-    _shot(page, "m10-kudos-vi")
+    shot(page, "m10-kudos-vi")
     page.goto(url + "/motivation/commitments/")
     assert page.get_by_role("heading", name="Cam kết của chúng ta").is_visible()
-    _shot(page, "m11-commitments-vi")
+    shot(page, "m11-commitments-vi")
     assert not page.console_errors, page.console_errors
 
 
 def test_badges_and_pulse_results_for_a_manager(motivation_world, live_server, browser_page):
     page = browser_page
     url = live_server.url
-    _sign_in(page, url, "manager@acme.test")
+    sign_in(page, url, "manager@acme.test")
 
     page.locator("#sidebar").get_by_role("link", name="Badges").click()
     page.get_by_text("Team player").first.wait_for()  # the page the click opens
     assert page.get_by_text("Team player").first.is_visible()
-    _shot(page, "m07-badges")
+    shot(page, "m07-badges")
 
     page.locator("#sidebar").get_by_role("link", name="Team commitments").click()
     page.get_by_role("link", name="Nguyễn Văn An").wait_for()  # the page the click opens
     assert page.get_by_role("link", name="Nguyễn Văn An").is_visible()
-    _shot(page, "m08-team-commitments")
+    shot(page, "m08-team-commitments")
 
     page.locator("#sidebar").get_by_role("link", name="Pulse").click()
     page.get_by_role("link", name="Results").first.click()
     page.get_by_text("Great coaching this month").wait_for()
-    _shot(page, "m09-pulse-results")
+    shot(page, "m09-pulse-results")
     assert page.locator("table").first.get_by_text("North", exact=True).is_visible()
     assert page.get_by_text("Great coaching this month").is_visible()
-    _shot(page, "m09-pulse-results")
+    shot(page, "m09-pulse-results")
     assert not page.console_errors, page.console_errors

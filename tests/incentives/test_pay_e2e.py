@@ -13,7 +13,9 @@ from django.urls import reverse
 
 from tests.conftest import build_world
 from tests.crm.factories import OpportunityFactory
-from tests.e2e.test_motivation import _shot, _sign_in, browser_page  # noqa: F401
+from tests.e2e.conftest import browser, browser_page, page_options  # noqa: F401
+from tests.e2e.conftest import shot as _shot
+from tests.e2e.conftest import sign_in as _sign_in
 from tests.incentives.factories import D, component, import_plan, order, run, statement
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
