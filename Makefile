@@ -7,11 +7,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint bench fuzz fuzz-api fuzz-import fuzz-plan browser clean help
+.PHONY: demo test screenshots lint bench fuzz fuzz-api fuzz-import fuzz-plan browser clean help
 
 help:
 	@echo "make demo   - set up and run SalesHelm on SQLite with a demo organisation (http://127.0.0.1:8000/)"
 	@echo "make test   - set up and run the whole test suite (SQLite; set SALESHELM_DATABASE_URL for PostgreSQL)"
+	@echo "make screenshots - the browser journeys that write the user guides' pictures to var/screenshots/"
 	@echo "make lint   - ruff, mypy, Django checks, missing migrations"
 	@echo "make bench  - benchmarks beside their references (SIZE=S|M|L)"
 	@echo "make fuzz   - fuzz-api, fuzz-import and fuzz-plan (long)"
@@ -40,6 +41,18 @@ browser:
 test: $(STAMP) browser
 	@mkdir -p var
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q -p no:cacheprovider $(PYTEST_ARGS)
+
+# The pictures of the user guides (docs/guide/*.md): the browser tests that take them write
+# them to var/screenshots/ (gitignored; tests/test_docs.py checks every name the guides use).
+SCREENSHOT_TESTS := tests/e2e/test_journey_director.py tests/e2e/test_journey_manager.py \
+  tests/e2e/test_journey_rep.py tests/e2e/test_journey_finance.py tests/e2e/test_direction.py \
+  tests/e2e/test_shell.py tests/e2e/test_invites.py tests/e2e/test_dashboards.py \
+  tests/e2e/test_motivation.py tests/e2e/test_development.py
+
+screenshots: $(STAMP) browser
+	@mkdir -p var/screenshots
+	$(BIN)/pytest -q -p no:cacheprovider -m e2e $(SCREENSHOT_TESTS) $(PYTEST_ARGS)
+	@echo "screenshots in var/screenshots/"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
