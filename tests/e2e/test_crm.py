@@ -7,27 +7,15 @@ Screenshots land in var/screenshots/ for a person to look at.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from saleshelm.crm import services
-from tests.conftest import PASSWORD, build_world
+from tests.conftest import build_world
+from tests.e2e.conftest import shot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = Path("var") / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -73,34 +61,9 @@ def sales_world(transactional_db):
 
 
 @pytest.fixture
-def browser_page(live_server, settings, transactional_db):
-    """A Chromium page; request it after the fixtures that write data (the ORM refuses to run
-    on the main thread while Playwright's sync API is active)."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("no chromium at /usr/bin/chromium")
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB")
-        page = context.new_page()
-        page.console_errors = []  # type: ignore[attr-defined]
-        page.on(
-            "console",
-            lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None,
-        )
-        page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-
-
-def _shot(page, name: str) -> None:
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+def page_options():
+    """A wide window: the board shows all its columns side by side."""
+    return {"viewport": {"width": 1440, "height": 900}}
 
 
 def _column(page, stage: str):
@@ -118,11 +81,7 @@ def test_rep_drags_a_deal_and_moves_another_with_the_keyboard(
     url = live_server.url
 
     # The rep signs in and opens the board from the menu
-    page.goto(url + "/login/")
-    page.get_by_label("Email").fill("rep@acme.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(url + "/")
+    sign_in(page, url, "rep@acme.test")
     page.locator("#sidebar").get_by_role("link", name="Pipeline board").click()
     page.wait_for_url(url + "/sales/board/")
     qualification = _column(page, "Qualification")
@@ -132,7 +91,7 @@ def test_rep_drags_a_deal_and_moves_another_with_the_keyboard(
         "80.3K USD" in qualification.inner_text()
         and "8K USD weighted" in qualification.inner_text()
     )
-    _shot(page, "crm-01-board")
+    shot(page, "crm-01-board")
 
     # She drags "Fleet scanners XS-400" to Discovery
     _card(page, "Fleet scanners XS-400").drag_to(_column(page, "Discovery").locator(".board-cards"))
@@ -140,7 +99,7 @@ def test_rep_drags_a_deal_and_moves_another_with_the_keyboard(
     discovery.locator(".board-card", has_text="Fleet scanners XS-400").wait_for()
     assert page.get_by_text("“Fleet scanners XS-400” moved to Discovery.").is_visible()
     assert qualification.locator(".board-card").count() == 2
-    _shot(page, "crm-02-after-drag")
+    shot(page, "crm-02-after-drag")
 
     # She focuses "Cold-chain labels" and presses the right arrow: it moves one stage on
     card = _card(page, "Cold-chain labels")
@@ -161,7 +120,7 @@ def test_rep_drags_a_deal_and_moves_another_with_the_keyboard(
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     _column(page, "Negotiation").locator(".board-card", has_text="POS upgrade 12 stores").wait_for()
-    _shot(page, "crm-03-after-keyboard")
+    shot(page, "crm-03-after-keyboard")
 
     # A reload shows the same board: the moves were saved
     page.reload()
@@ -176,7 +135,7 @@ def test_rep_drags_a_deal_and_moves_another_with_the_keyboard(
     history = page.locator("section", has=page.get_by_role("heading", name="Stage history"))
     assert history.get_by_text("Proposal").first.is_visible()
     assert history.get_by_text("from Discovery").is_visible()
-    _shot(page, "crm-04-deal")
+    shot(page, "crm-04-deal")
 
     # She logs the call she just had, from the deal page (htmx quick-add, no page load)
     page.get_by_label("Type").select_option(label="Call")
@@ -190,33 +149,29 @@ def test_rep_drags_a_deal_and_moves_another_with_the_keyboard(
     page.get_by_label("Subject").fill("Sent the quote")
     page.get_by_role("button", name="Log activity").click()
     timeline.get_by_text("Sent the quote").wait_for()
-    _shot(page, "crm-05-activity-logged")
+    shot(page, "crm-05-activity-logged")
 
     # The account page shows the deals and the activity
     page.get_by_role("link", name="Mekong Foods").first.click()
     page.get_by_role("heading", name="Mekong Foods").wait_for()
     assert page.get_by_text("Call with the warehouse lead").is_visible()
-    _shot(page, "crm-06-account")
+    shot(page, "crm-06-account")
 
     # Orders: the list with the credit note, then the order with its lines
     page.goto(url + "/sales/orders/")
-    _shot(page, "crm-08-orders")
+    shot(page, "crm-08-orders")
     page.get_by_role("link", name="SO-2026-0042", exact=True).wait_for()
-    _shot(page, "crm-08-orders")
+    shot(page, "crm-08-orders")
     page.get_by_role("link", name="SO-2026-0042", exact=True).click()
     page.get_by_role("heading", name="SO-2026-0042").wait_for()
-    _shot(page, "crm-09-order")
+    shot(page, "crm-09-order")
     assert page.console_errors == []  # no CSP violation, no script error
 
 
 def test_the_board_works_without_javascript(sales_world, live_server, browser_page):
     page = browser_page
     url = live_server.url
-    page.goto(url + "/login/")
-    page.get_by_label("Email").fill("rep@acme.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(url + "/")
+    sign_in(page, url, "rep@acme.test")
     # Block our own script: the plain form still moves the deal
     page.route("**/static/crm/board.js*", lambda route: route.abort())
     page.goto(url + "/sales/board/")
@@ -227,4 +182,4 @@ def test_the_board_works_without_javascript(sales_world, live_server, browser_pa
     assert (
         _column(page, "Closed won").locator(".board-card", has_text="Fleet scanners").count() == 1
     )
-    _shot(page, "crm-07-no-js-won")
+    shot(page, "crm-07-no-js-won")

@@ -18,30 +18,19 @@ look at.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from saleshelm.people.models import Team
-from tests.conftest import PASSWORD, build_world
+from tests.conftest import build_world
 from tests.direction.factories import account, activity, deal
+from tests.e2e.conftest import shot, sign_in
 from tests.performance.factories import TargetFactory, order_line
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path("var") / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 TODAY = dt.date.today()
 YEAR = str(TODAY.year)
 TEAM_GOAL = "North: grow SMB revenue"
@@ -57,30 +46,9 @@ def _at(day: dt.date) -> dt.datetime:
 
 
 @pytest.fixture
-def browser_page(live_server, settings, transactional_db):
-    """A Chromium page. Request it after the fixtures that write data: while Playwright's
-    sync API runs, the main thread counts as async and the ORM refuses to run there."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("no chromium at /usr/bin/chromium")
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-        page = context.new_page()
-        page.console_errors = []  # type: ignore[attr-defined]
-        page.on(
-            "console",
-            lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None,
-        )
-        page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+def page_options():
+    """The window this journey was written for, a little taller than the default."""
+    return {"viewport": {"width": 1280, "height": 900}}
 
 
 def _named(opportunity, name: str):
@@ -124,19 +92,6 @@ def e2e_world(transactional_db):
     TargetFactory(member=world.peer, period=YEAR, value=Decimal("80000"))
     TargetFactory(team=north, period=YEAR, value=Decimal("250000"))
     return world
-
-
-def _shot(page, name: str) -> None:
-    page.evaluate("window.scrollTo(0, 0)")  # else the sticky top bar lands mid-page
-    page.screenshot(path=str(SCREENSHOTS / f"direction-{name}.png"), full_page=True)
-
-
-def _sign_in(page, url: str, email: str) -> None:
-    page.goto(url + "/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(url + "/")
 
 
 def _sign_out(page) -> None:
@@ -246,7 +201,7 @@ def test_director_builds_a_goal_tree_and_a_rep_sees_their_line_of_sight(
     an, binh = "Nguyễn Văn An", "Trần Thị Bình"
 
     # the director writes the vision
-    _sign_in(page, url, "director@acme.test")
+    sign_in(page, url, "director@acme.test")
     page.locator("#sidebar").get_by_role("link", name="Vision and goals").click()
     page.wait_for_url(url + "/direction/vision/")
     assert page.get_by_text("The vision has not been written yet.").is_visible()
@@ -265,7 +220,7 @@ def test_director_builds_a_goal_tree_and_a_rep_sees_their_line_of_sight(
     _key_result(page, name="Customer NPS", start="30", target="50", unit="points")
     _check_in(page, "40", "Survey of March")
     assert page.locator("#key-results").get_by_text("50%").first.is_visible()
-    _shot(page, "01-organisation-goal")
+    shot(page, "direction-01-organisation-goal")
 
     # level 2: the Sales goal that serves it (level and period come from the parent)
     page.get_by_role("link", name="Add a goal below").click()
@@ -320,7 +275,7 @@ def test_director_builds_a_goal_tree_and_a_rep_sees_their_line_of_sight(
     assert Decimal(an_revenue["actual"]) == Decimal("24750.75")
     aligned = page.locator("#goal-aligned")
     assert aligned.get_by_text("24,750.75 USD credited of 100,000.00 USD").is_visible()
-    _shot(page, "02-team-goal-live-key-results-and-target")
+    shot(page, "direction-02-team-goal-live-key-results-and-target")
 
     # she links An's open deal, and Bình's, from their lines of sight, and records
     # Bình's win
@@ -339,7 +294,7 @@ def test_director_builds_a_goal_tree_and_a_rep_sees_their_line_of_sight(
     tree = page.locator(".dir-tree")
     for title in ("Lead SMB retail in Vietnam", "Open 40 new stores", TEAM_GOAL):
         assert tree.get_by_role("link", name=title).is_visible()
-    _shot(page, "03-vision-tree")
+    shot(page, "direction-03-vision-tree")
     tree.get_by_role("link", name=TEAM_GOAL).click()
     # is_visible() does not wait: wait for the goal page before reading it (CI is busy)
     page.wait_for_selector(f"h1:has-text('{TEAM_GOAL}')")
@@ -352,7 +307,7 @@ def test_director_builds_a_goal_tree_and_a_rep_sees_their_line_of_sight(
     _sign_out(page)
 
     # An signs in: his line of sight, from the vision down to his team's goal
-    _sign_in(page, url, "rep@acme.test")
+    sign_in(page, url, "rep@acme.test")
     page.locator("#sidebar").get_by_role("link", name="My line of sight").click()
     page.wait_for_url(url + "/direction/line-of-sight/")
     assert page.get_by_text("the partner every growing retailer").is_visible()
@@ -393,11 +348,11 @@ def test_director_builds_a_goal_tree_and_a_rep_sees_their_line_of_sight(
     assert _data(part.locator("data")) == Decimal(mine["actual"])
     share = Decimal(mine["actual"]) / Decimal(north_revenue["actual"])
     assert f"My part: {_pct(share)} (24.8K)" in part.inner_text()  # 62%
-    _shot(page, "04-rep-line-of-sight")
+    shot(page, "direction-04-rep-line-of-sight")
 
     # he links his other deal and wins it
     _link_deal(page, w.an_win.name, TEAM_GOAL, w.an_win.pk)
-    _shot(page, "05-rep-deal-linked")
+    shot(page, "direction-05-rep-deal-linked")
     _win(page, w.an_win.name)
     page.locator("#sidebar").get_by_role("link", name="My line of sight").click()
     page.wait_for_url(url + "/direction/line-of-sight/")
@@ -417,7 +372,7 @@ def test_director_builds_a_goal_tree_and_a_rep_sees_their_line_of_sight(
     assert ladder.count() == 3  # the team goal, the Sales goal, the organisation goal
     for i in range(3):
         assert "me 60% · North 100%" in ladder.nth(i).inner_text()
-    _shot(page, "06-rep-contribution")
+    shot(page, "direction-06-rep-contribution")
 
     # he reads the team goal: the target linked to it, no form to link one
     page.locator(".dir-sight").get_by_role("link", name=TEAM_GOAL).click()
@@ -426,5 +381,5 @@ def test_director_builds_a_goal_tree_and_a_rep_sees_their_line_of_sight(
     assert f"Revenue · {YEAR} · {an}" in card.inner_text()
     assert card.locator("form").count() == 0
     assert page.locator("#goal-aligned").get_by_text("credited of 100,000.00 USD").is_visible()
-    _shot(page, "07-rep-team-goal")
+    shot(page, "direction-07-rep-team-goal")
     assert page.console_errors == []  # no CSP violation, no script error
