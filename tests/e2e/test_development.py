@@ -8,8 +8,6 @@ completes a self-assessment. Screenshots land in var/screenshots/ for a person t
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -20,22 +18,12 @@ from saleshelm.development.services import assessment_cycle_create
 from saleshelm.development.signals_engine import evaluate
 from saleshelm.people.services import member_profile_update, role_profile_save
 from saleshelm.tenancy.actors import SystemActor
-from tests.conftest import PASSWORD, build_world
+from tests.conftest import build_world
 from tests.crm.factories import OpportunityFactory
+from tests.e2e.conftest import new_page, shot, sign_in
 from tests.performance.factories import TargetFactory, order_line
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -79,64 +67,31 @@ def dev_world(transactional_db):
     return world
 
 
-@pytest.fixture
-def browser(live_server, settings, monkeypatch):
-    """Chromium. Requested after the data fixtures; the ORM may be used in assertions."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("no chromium at /usr/bin/chromium")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-def _page(browser, errors):
-    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    # The machine may be busy (a shared CI runner): wait for a slow page rather than fail.
+def _page(browser):
+    """A wider page than the default, and more patient: this journey is long and the machine
+    may be busy (a shared CI runner)."""
+    page = new_page(browser, viewport={"width": 1360, "height": 900})
     page.set_default_timeout(90_000)
     page.set_default_navigation_timeout(90_000)
-    page.on(
-        "console",
-        lambda msg: errors.append(f"{page.url}: {msg.text}") if msg.type == "error" else None,
-    )
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
     return page
 
 
-def _login(page, url, email):
-    page.goto(url + "/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(url + "/")
-
-
-def _shot(page, name):
-    page.mouse.wheel(0, -100_000)  # back to the top: the sticky bar stays where it belongs
-    # caret="initial": hiding the caret writes style="" on inputs, which htmx would then copy
-    # while settling a swap — and the CSP (rightly) reports it.
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")
-
-
-def test_manager_coaches_from_a_live_agenda_and_the_rep_follows_up(dev_world, live_server, browser):
-    world, url, errors = dev_world, live_server.url, []
+def test_manager_coaches_from_a_live_agenda_and_the_rep_follows_up(
+    dev_world, live_server, browser, monkeypatch
+):
+    # The test reads the database between clicks (CheckIn, CoachingSession, Feedback): allow
+    # the ORM on the main thread while Playwright's sync API runs.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    world, url = dev_world, live_server.url
 
     # --- the manager ------------------------------------------------------------------
-    page = _page(browser, errors)
-    _login(page, url, "manager@acme.test")
+    page = _page(browser)
+    sign_in(page, url, "manager@acme.test")
     page.locator("#sidebar").get_by_role("link", name="My team's development").click()
     page.wait_for_url(url + "/development/team/")
     assert page.get_by_role("heading", name="Coaching queue").is_visible()
     assert page.locator("main").get_by_text("Nguyễn Văn An").first.is_visible()
-    _shot(page, "dev-01-manager-coaching-queue")
+    shot(page, "dev-01-manager-coaching-queue")
 
     # plan a fortnightly check-in with the rep
     page.get_by_role("link", name="Plan a check-in").first.click()
@@ -153,7 +108,7 @@ def test_manager_coaches_from_a_live_agenda_and_the_rep_follows_up(dev_world, li
     assert agenda.get_by_role("heading", name="Results and pacing").is_visible()
     month = agenda.locator("li", has_text=f"Revenue, {timezone.localdate():%Y-%m}")
     assert "10,000 USD of 40,000 USD (25%); pacing" in month.inner_text()
-    _shot(page, "dev-02-check-in-live-agenda")
+    shot(page, "dev-02-check-in-live-agenda")
 
     # agree an action item (htmx) and write notes
     page.get_by_label("Action", exact=True).fill("Book the CFO meeting at Acme")
@@ -164,7 +119,7 @@ def test_manager_coaches_from_a_live_agenda_and_the_rep_follows_up(dev_world, li
     )
     page.get_by_role("button", name="Save notes").click()
     page.get_by_text("Notes saved at").wait_for()
-    _shot(page, "dev-03-check-in-action-item-and-notes")
+    shot(page, "dev-03-check-in-action-item-and-notes")
 
     # record a coaching session from the check-in
     page.get_by_role("link", name="Record coaching").click()
@@ -180,7 +135,7 @@ def test_manager_coaches_from_a_live_agenda_and_the_rep_follows_up(dev_world, li
     page.get_by_role("button", name="Save session").click()
     page.wait_for_url(f"{url}/development/coaching/*/")
     assert page.get_by_text("Trade every concession").is_visible()
-    _shot(page, "dev-04-coaching-session")
+    shot(page, "dev-04-coaching-session")
     assert CoachingSession.objects.filter(member=world.rep, coach=world.manager).count() == 1
 
     # give shared feedback
@@ -190,7 +145,7 @@ def test_manager_coaches_from_a_live_agenda_and_the_rep_follows_up(dev_world, li
         "Your discovery call with Acme was excellent: you quantified the cost of the delays."
     )
     page.get_by_label("Shared with their managers").check()
-    _shot(page, "dev-05-give-feedback")
+    shot(page, "dev-05-give-feedback")
     page.get_by_role("button", name="Save feedback").click()
     page.get_by_text("Feedback for Nguyễn Văn An saved.").wait_for()
     assert Feedback.objects.filter(subject=world.rep, author=world.manager).count() == 1
@@ -202,11 +157,11 @@ def test_manager_coaches_from_a_live_agenda_and_the_rep_follows_up(dev_world, li
     nxt = CheckIn.objects.filter(member=world.rep, status="planned").get()
     page.goto(f"{url}/development/check-ins/{nxt.pk}/")
     assert page.locator("#action-items").get_by_text("Carried forward").is_visible()
-    _shot(page, "dev-06-next-check-in-carried-item")
+    shot(page, "dev-06-next-check-in-carried-item")
 
     # --- the rep ----------------------------------------------------------------------
-    rep = _page(browser, errors)
-    _login(rep, url, "rep@acme.test")
+    rep = _page(browser)
+    sign_in(rep, url, "rep@acme.test")
     rep.locator("#sidebar").get_by_role("link", name="My development").click()
     rep.wait_for_url(url + "/development/")
     main = rep.locator("main")
@@ -214,7 +169,7 @@ def test_manager_coaches_from_a_live_agenda_and_the_rep_follows_up(dev_world, li
     assert main.get_by_text("Acme logistics rollout").first.is_visible()
     assert main.get_by_text("you quantified the cost of the delays").is_visible()
     assert main.get_by_role("link", name="Assess myself").is_visible()
-    _shot(rep, "dev-07-rep-my-development")
+    shot(rep, "dev-07-rep-my-development")
 
     # the coaching session is there for the rep too
     rep.get_by_role("link", name="Ride-along · Negotiation").click()
@@ -229,16 +184,17 @@ def test_manager_coaches_from_a_live_agenda_and_the_rep_follows_up(dev_world, li
     for i in range(selects.count()):
         selects.nth(i).select_option(index=3 if i % 3 else 4)
     rep.locator("form textarea").first.fill("Led the Acme negotiation end to end.")
-    _shot(rep, "dev-08-rep-self-assessment-form")
+    shot(rep, "dev-08-rep-self-assessment-form")
     rep.get_by_role("button", name="Submit").click()
     rep.get_by_text("Assessment submitted.").wait_for()
     assert rep.locator("svg.gap-chart").is_visible()
-    _shot(rep, "dev-09-rep-assessment-gap-chart")
+    shot(rep, "dev-09-rep-assessment-gap-chart")
 
     # in Vietnamese
     rep.context.add_cookies([{"name": "django_language", "value": "vi", "url": url}])
     rep.goto(url + "/development/")
     assert rep.get_by_role("heading", name="Phát triển của tôi", exact=True).is_visible()
-    _shot(rep, "dev-10-rep-my-development-vi")
+    shot(rep, "dev-10-rep-my-development-vi")
 
+    errors = page.console_errors + rep.console_errors
     assert not errors, errors
