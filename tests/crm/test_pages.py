@@ -369,3 +369,18 @@ def test_the_deal_page_asks_motivation_what_the_deal_earns_except_for_a_viewer(
     assert f'hx-get="{earnings}"' in web_client(world.rep).get(url).content.decode()
     viewer_page = web_client(world.viewer).get(url)
     assert viewer_page.status_code == 200 and earnings not in viewer_page.content.decode()
+
+
+def test_times_are_shown_in_the_organisation_s_time_zone(world, web_client):
+    # given a firm in Hà Nội and a call logged at 23:37 UTC, 06:37 the next morning there
+    world.org.time_zone = "Asia/Ho_Chi_Minh"
+    world.org.save(update_fields=["time_zone"])
+    call = ActivityFactory(
+        owner=world.rep,
+        subject="Morning call",
+        occurred_at=dt.datetime(2026, 11, 27, 23, 37, tzinfo=dt.UTC),
+    )
+    # when the rep opens it, then it reads as the morning of the 28th
+    page = web_client(world.rep).get(reverse("crm:activity", args=[call.pk])).content.decode()
+    assert "Nov. 28, 2026, 6:37 a.m." in page
+    assert "Nov. 27, 2026" not in page

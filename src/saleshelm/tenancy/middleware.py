@@ -1,6 +1,11 @@
-"""Puts the signed-in user's current membership on the request as ``request.membership``."""
+"""Puts the signed-in user's current membership on the request as ``request.membership``,
+and shows times in its organisation's time zone."""
 
 from __future__ import annotations
+
+import zoneinfo
+
+from django.utils import timezone
 
 SESSION_KEY = "saleshelm_org"
 
@@ -31,4 +36,15 @@ class MembershipMiddleware:
         # Only a request with a session cookie can carry a signed-in user; API calls with a
         # bearer token skip the lookup and get their membership from the token.
         request.membership = current_membership(request)
-        return self.get_response(request)
+        if request.membership is None:
+            return self.get_response(request)
+        # A deal created at 08:00 in Hà Nội is shown at 08:00 on that day, not at 01:00 UTC.
+        try:
+            zone = zoneinfo.ZoneInfo(request.membership.organisation.time_zone or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = zoneinfo.ZoneInfo("UTC")
+        timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
