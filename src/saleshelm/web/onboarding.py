@@ -231,6 +231,10 @@ def onboarding(request):
     actor = request.membership
     steps = onboarding_steps(actor=actor)
     done = sum(1 for s in steps if s.done)
+    if request.GET.get("part") == "reminder":  # the home page's card, fetched after the page
+        return render(
+            request, "web/_onboarding_reminder.html", {"onboarding_remaining": len(steps) - done}
+        )
     next_step = next((s for s in steps if not s.done), None)
     return render(
         request,
