@@ -321,6 +321,7 @@ def _kudos(ctx, people, values, lang: str, tz) -> int:
         by_team[profile.team_id if profile else None].append(m)
     everyone = ctx.reps + ctx.managers
     rows, stamps = [], []
+    now = timezone.now()
     for receiver in people:
         profile = ctx.profiles.get(receiver.pk)
         mates = [m for m in by_team[profile.team_id if profile else None] if m.pk != receiver.pk]
@@ -339,7 +340,8 @@ def _kudos(ctx, people, values, lang: str, tz) -> int:
                 )
             )
             day = today - dt.timedelta(days=rng.randrange(0, 90))
-            stamps.append(_at(day, tz, rng.randrange(8, 19), rng.randrange(0, 60)))
+            # Never in the future: today's kudos were given before now.
+            stamps.append(min(_at(day, tz, rng.randrange(8, 19), rng.randrange(0, 60)), now))
     _bulk(Kudos, rows)
     for k, stamp in zip(rows, stamps, strict=True):
         k.created_at = stamp
