@@ -107,7 +107,7 @@ def test_manager_coaches_from_a_live_agenda_and_the_rep_follows_up(
     assert agenda.get_by_text("Bình Minh retail chain").first.is_visible()
     assert agenda.get_by_role("heading", name="Results and pacing").is_visible()
     month = agenda.locator("li", has_text=f"Revenue, {timezone.localdate():%Y-%m}")
-    assert "10,000 USD of 40,000 USD (25%); pacing" in month.inner_text()
+    assert "$10,000 of $40,000 (25%); pacing" in month.inner_text()
     shot(page, "dev-02-check-in-live-agenda")
 
     # agree an action item (htmx) and write notes

@@ -274,7 +274,7 @@ def test_director_builds_a_goal_tree_and_a_rep_sees_their_line_of_sight(
     an_revenue = _attainment(page, url, "revenue", "member", an)
     assert Decimal(an_revenue["actual"]) == Decimal("24750.75")
     aligned = page.locator("#goal-aligned")
-    assert aligned.get_by_text("24,750.75 USD credited of 100,000.00 USD").is_visible()
+    assert aligned.get_by_text("$24,750.75 credited of $100,000.00").is_visible()
     shot(page, "direction-02-team-goal-live-key-results-and-target")
 
     # she links An's open deal, and Bình's, from their lines of sight, and records
@@ -302,7 +302,7 @@ def test_director_builds_a_goal_tree_and_a_rep_sees_their_line_of_sight(
     for name in (w.open_deal.name, w.binh_win.name):
         assert deals.get_by_role("link", name=name).is_visible()
     contribution = page.locator("section[aria-labelledby=contribution-heading]")
-    assert contribution.get_by_text("100% · 20,000.00 USD").is_visible()
+    assert contribution.get_by_text("100% · $20,000.00").is_visible()
     team_goal_id = int(page.url.rstrip("/").split("/")[-1])
     _sign_out(page)
 
@@ -362,7 +362,7 @@ def test_director_builds_a_goal_tree_and_a_rep_sees_their_line_of_sight(
     assert feeds.get_by_role("heading", name="How my number feeds the team’s").is_visible()
     assert feeds.locator(".dir-share").first.inner_text() == "60%"
     assert feeds.get_by_text(
-        "30,000.00 USD of the 50,000.00 USD won on deals serving this goal"
+        "$30,000.00 of the $50,000.00 won on deals serving this goal"
     ).is_visible()
     api = _api(page, url, f"/api/v1/goals/{team_goal_id}/contribution")
     assert Decimal(api["total"]) == Decimal("50000")
@@ -380,6 +380,6 @@ def test_director_builds_a_goal_tree_and_a_rep_sees_their_line_of_sight(
     card = page.locator("#goal-targets")
     assert f"Revenue · {YEAR} · {an}" in card.inner_text()
     assert card.locator("form").count() == 0
-    assert page.locator("#goal-aligned").get_by_text("credited of 100,000.00 USD").is_visible()
+    assert page.locator("#goal-aligned").get_by_text("credited of $100,000.00").is_visible()
     shot(page, "direction-07-rep-team-goal")
     assert page.console_errors == []  # no CSP violation, no script error

@@ -49,7 +49,7 @@ KUDOS = "Covered my Đà Nẵng visits while I was at the trade fair."
 
 
 def _money(text: str) -> Decimal:
-    """'1,234.56 USD' -> Decimal('1234.56')."""
+    """'$1,234.56' or '-$20.00' -> Decimal('1234.56'), Decimal('-20.00')."""
     return Decimal(re.sub(r"[^\d.\-]", "", text))
 
 

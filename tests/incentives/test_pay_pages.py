@@ -63,7 +63,7 @@ def test_a_rep_reads_every_line_credit_and_clawback_of_their_statement(world, we
     # 1,000 + 300 credited at 4% = 52; the June line cancelled in July claws back 20
     assert s.total == D("32.00")
     body = web_client(world.rep).get(reverse("motivation:statement", args=[s.pk])).content.decode()
-    for text in ("SO-7001", "SO-7002", "SO-CLAW", "XS-400", "300.00", "52.00", "-20.00", "32.00"):
+    for text in ("SO-7001", "SO-7002", "SO-CLAW", "XS-400", "300.00", "52.00", "-$20.00", "32.00"):
         assert text in body, text
     assert "Clawbacks and adjustments" in body and "Credit lines" in body
     assert "pay.css" in body  # print styles
@@ -219,12 +219,12 @@ def test_a_deal_shows_what_it_would_earn_the_rep(world, web_client):
     assert r.status_code == 200
     body = r.content.decode()
     # 70,000 of 100,000: the 20,000 above half the quota at 10 %
-    assert "2,000.00 USD" in body and "40%" in body and "70%" in body
+    assert "$2,000.00" in body and "40%" in body and "70%" in body
     assert "This deal would earn you" in body
     # the manager sees it for the rep; another rep does not see the deal; a viewer no pay
     url = reverse("motivation:deal_earnings", args=[deal.pk])
     seen = web_client(world.manager).get(url).content.decode()
-    assert f"This deal would earn {world.rep.name} about" in seen and "2,000.00 USD" in seen
+    assert f"This deal would earn {world.rep.name} about" in seen and "$2,000.00" in seen
     assert web_client(world.other_rep).get(url).status_code == 404
     assert web_client(world.viewer).get(url).status_code == 403
 

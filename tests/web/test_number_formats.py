@@ -20,9 +20,13 @@ def test_a_bare_number_is_never_grouped():
 
 def test_money_is_grouped_in_english_and_in_vietnamese():
     with translation.override("en"):
-        assert money(Decimal("1234567.5"), "USD") == "1,234,567.50 USD"
+        assert money(Decimal("1234567.5"), "USD") == "$1,234,567.50"
+        assert money(Decimal("-20"), "USD") == "-$20.00"
+        assert money(Decimal("1234567"), "VND") == "1,234,567\u00a0₫"
+        assert money(Decimal("1234.5"), "SGD") == "1,234.50\u00a0SGD"
     with translation.override("vi"):
-        assert money(Decimal("1234567"), "VND") == "1.234.567 VND"
+        assert money(Decimal("1234567"), "VND") == "1.234.567\u00a0₫"
+        assert money(Decimal("1234567.5"), "USD") == "1.234.567,50\u00a0US$"
 
 
 def test_an_htmx_fragment_for_a_deal_with_a_four_digit_id_keeps_its_id(world, web_client):

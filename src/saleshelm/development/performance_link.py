@@ -17,6 +17,7 @@ from typing import Any
 from django.apps import apps
 from django.utils.translation import gettext as _
 
+from saleshelm.core import numbers
 from saleshelm.core.errors import NotFound
 from saleshelm.core.periods import Period, period_of
 from saleshelm.development.templatetags.development_tags import grouped
@@ -150,7 +151,7 @@ def _money(value: Decimal | None, currency: str) -> str:
     if value is None:
         return "—"
     # Whole units read best in an agenda line; the statements keep the cents.
-    return f"{grouped(value)} {currency}"
+    return numbers.money(value, currency, places=0)
 
 
 def member_results(*, actor, member, today: dt.date) -> list[dict[str, Any]] | None:

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from saleshelm.core.money import quantize_money
+from saleshelm.core import numbers
 from saleshelm.incentives.engine import types as e
 from saleshelm.incentives.engine.tiers import slices, tier_index
 
@@ -52,20 +52,11 @@ def _percent(value: Decimal) -> str:
 
 def _grouped(value: Decimal) -> str:
     """A whole number with thousands separators, for axis labels: 12500 -> "12,500"."""
-    return _money(value.quantize(Decimal(1), rounding=ROUND_HALF_UP), "VND").removesuffix(" VND")
+    return numbers.number(value, 0)
 
 
 def _money(value: Decimal, currency: str) -> str:
-    amount = quantize_money(value, currency)
-    whole, _dot, cents = f"{amount:f}".partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    digits = whole.lstrip("-")
-    groups: list[str] = []
-    while digits:
-        groups.insert(0, digits[-3:])
-        digits = digits[:-3]
-    text = sign + ",".join(groups or ["0"])
-    return f"{text}.{cents} {currency}" if cents else f"{text} {currency}"
+    return numbers.money(value, currency)
 
 
 @dataclass(frozen=True)

@@ -2,50 +2,26 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
 
-from saleshelm.core.money import minor_unit
+from saleshelm.core import numbers
 
 register = template.Library()
 
 
 @register.filter
 def money(value, currency: str = "") -> str:
-    """``1234.5`` + ``USD`` -> ``1,234.50 USD`` (grouping and decimal mark of the locale)."""
-    if value is None or value == "":
-        return "—"
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return str(value)
-    places = minor_unit(currency) if currency else 2
-    text = number_format(
-        amount.quantize(Decimal(1).scaleb(-places)), places, use_l10n=True, force_grouping=True
-    )
-    return f"{text} {currency}".strip()
+    """``1234.5`` + ``USD`` -> ``$1,234.50`` (vi ``1.234,50 US$``; ``1.234.567 ₫``)."""
+    return numbers.money(value, currency)
 
 
 @register.filter
 def compact_money(value, currency: str = "") -> str:
-    """Short amounts for board totals: 1.2M USD, 350K VND."""
-    if value is None:
-        return "—"
-    amount = Decimal(value)
-    for limit, suffix in (
-        (Decimal(10) ** 9, "B"),
-        (Decimal(10) ** 6, "M"),
-        (Decimal(10) ** 3, "K"),
-    ):
-        if abs(amount) >= limit:
-            short = (amount / limit).quantize(Decimal("0.1"))
-            places = 0 if short == short.to_integral() else 1
-            text = number_format(short, places, use_l10n=True)
-            return f"{text}{suffix} {currency}".strip()
-    whole = number_format(amount.quantize(Decimal(1)), 0, use_l10n=True, force_grouping=True)
-    return f"{whole} {currency}".strip()
+    """Short amounts for board totals: ``$1.2M``, ``350K ₫`` (vi ``350 N ₫``)."""
+    return numbers.compact(value, currency)
 
 
 @register.filter

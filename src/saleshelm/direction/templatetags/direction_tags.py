@@ -12,7 +12,7 @@ from django.utils import numberformat
 from django.utils.formats import get_format
 from django.utils.html import format_html
 
-from saleshelm.core.money import minor_unit
+from saleshelm.core import numbers
 
 
 def number_format(value, decimal_pos=None, use_l10n=True, force_grouping=False) -> str:
@@ -61,15 +61,10 @@ def whole(value) -> int:
 
 @register.filter
 def money(value, currency: str = "") -> str:
-    """``1234.5`` + ``USD`` -> ``1,234.50 USD`` (grouping and decimal mark of the locale)."""
-    number = _fraction(value)
-    if number is None:
+    """``1234.5`` + ``USD`` -> ``$1,234.50`` (vi ``1.234,50 US$``; ``1.234.567 ₫``)."""
+    if _fraction(value) is None:
         return "—"
-    places = minor_unit(currency) if currency else 2
-    text = number_format(
-        number.quantize(Decimal(1).scaleb(-places)), places, use_l10n=True, force_grouping=True
-    )
-    return f"{text} {currency}".strip()
+    return numbers.money(value, currency)
 
 
 @register.filter

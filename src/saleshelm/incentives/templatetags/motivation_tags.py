@@ -8,6 +8,7 @@ from typing import cast
 from django import template
 from django.utils import formats
 
+from saleshelm.core import numbers
 from saleshelm.incentives.selectors.recognition import notice_text as _notice_text
 
 register = template.Library()
@@ -80,12 +81,10 @@ def figure(value, unit: str = "count") -> str:
 
 @register.filter
 def money(value, currency: str = "") -> str:
-    number = _decimal(value)
-    if number is None:
+    """``1234.5`` + ``USD`` -> ``$1,234.50`` (vi ``1.234,50 US$``); "" for no amount."""
+    if _decimal(value) is None:
         return ""
-    places = 0 if currency == "VND" else 2
-    shown = formats.number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
-    return f"{shown} {currency}".strip()
+    return numbers.money(value, currency)
 
 
 @register.filter
