@@ -96,6 +96,17 @@ def sign_in(page, base: str, email: str, password: str = PASSWORD, *, home: bool
 def shot(page, name: str) -> None:
     """A full-page screenshot, from the top (the sticky bar stays where it belongs)."""
     page.mouse.wheel(0, -100_000)
-    # caret="initial": hiding the caret writes style="" on inputs, which htmx would then copy
-    # while settling a swap, and the CSP (rightly) reports it.
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")
+    # The sidebar is as tall as the window and scrolls on its own: a full-page picture of a
+    # long page would cut its menu at the window's height. The window is made as tall as the
+    # page for the picture, so the whole menu shows, then put back.
+    size = page.viewport_size
+    height = page.evaluate("document.documentElement.scrollHeight")
+    if size and height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(height, 16_000)})
+    try:
+        # caret="initial": hiding the caret writes style="" on inputs, which htmx would then
+        # copy while settling a swap, and the CSP (rightly) reports it.
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")
+    finally:
+        if size:
+            page.set_viewport_size(size)
