@@ -8,6 +8,8 @@ sync API runs, the main thread counts as async and the ORM refuses to run there.
 from __future__ import annotations
 
 import os
+import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -110,3 +112,17 @@ def shot(page, name: str) -> None:
     finally:
         if size:
             page.set_viewport_size(size)
+
+
+def money_shown(text: str) -> Decimal:
+    """An amount as a page shows it: ``'$1,694,100.00'`` (en) or ``'1.694.100,00 US$'`` (vi)
+    -> ``Decimal('1694100.00')``; ``'-$20.00'`` -> ``Decimal('-20.00')``."""
+    digits = re.sub(r"[^\d,.\-]", "", text)
+    if "," in digits and digits.rfind(",") > digits.rfind("."):
+        digits = digits.replace(".", "").replace(",", ".")  # Vietnamese marks
+    return Decimal(digits.replace(",", ""))
+
+
+def squash(text: str) -> str:
+    """Text with its runs of white space made single spaces."""
+    return " ".join(text.split())

@@ -24,7 +24,7 @@ from saleshelm.incentives.models import CommissionRun, Dispute, Statement
 from saleshelm.tenancy.actors import SystemActor
 from saleshelm.tenancy.models import AuditEntry
 from tests.conftest import api_client_for, build_world
-from tests.e2e.conftest import new_page, shot, sign_in
+from tests.e2e.conftest import money_shown, new_page, shot, sign_in, squash
 from tests.incentives.factories import close, import_plan, order, run, statement
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -46,15 +46,6 @@ QUARTERLY = {
 COMMENT = "SO-2099 (1,500 on 28 June) is missing from my credit lines."
 ANSWER = "SO-2099 was booked late: 1,500 at 6% is paid with Q3."
 KUDOS = "Covered my Đà Nẵng visits while I was at the trade fair."
-
-
-def _money(text: str) -> Decimal:
-    """'$1,234.56' or '-$20.00' -> Decimal('1234.56'), Decimal('-20.00')."""
-    return Decimal(re.sub(r"[^\d.\-]", "", text))
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 @pytest.fixture
@@ -95,9 +86,9 @@ def test_finance_runs_the_pay_desk_and_settles_a_dispute(desk, browser, live_ser
     stated = api.get(f"/api/v1/commission-statements/{desk.q2.pk}").json()
     assert stated["total"] == "520.00" and stated["status"] == "locked"
     total_cell = rep.locator("tfoot .pay-total td.num").first
-    assert _money(total_cell.inner_text()) == Decimal(stated["total"])
+    assert money_shown(total_cell.inner_text()) == Decimal(stated["total"])
     row = rep.locator(f"#line-{desk.disputed.pk}")
-    assert _money(row.locator("td.num").nth(3).inner_text()) == Decimal(
+    assert money_shown(row.locator("td.num").nth(3).inner_text()) == Decimal(
         stated["lines"][1]["amount"]
     )
     shot(rep, "journey-finance-01-rep-statement")
@@ -121,7 +112,7 @@ def test_finance_runs_the_pay_desk_and_settles_a_dispute(desk, browser, live_ser
     rep.get_by_label("What they did").fill(KUDOS)
     rep.get_by_role("button", name="Send kudos").click()
     rep.get_by_text("Your kudos to Trần Thị Bình is in the feed.").wait_for()
-    assert KUDOS in _squash(rep.locator("#kudos-feed .kudos").first.inner_text())
+    assert KUDOS in squash(rep.locator("#kudos-feed .kudos").first.inner_text())
     shot(rep, "journey-finance-04-rep-kudos")
 
     # --- finance: the runs, the dispute, the adjustment -----------------------------------
@@ -131,7 +122,7 @@ def test_finance_runs_the_pay_desk_and_settles_a_dispute(desk, browser, live_ser
     fin.wait_for_url(base + "/motivation/pay/runs/")
     q2_row = fin.locator("tbody tr", has_text="2026-Q2")
     assert "Locked" in q2_row.inner_text() and "Phuong Finance" not in q2_row.inner_text()
-    assert _money(q2_row.locator("td.num").nth(1).inner_text()) == Decimal("720.00")
+    assert money_shown(q2_row.locator("td.num").nth(1).inner_text()) == Decimal("720.00")
     shot(fin, "journey-finance-05-runs")
 
     fin.locator("#sidebar").get_by_role("link", name="Disputes").click()
@@ -141,7 +132,7 @@ def test_finance_runs_the_pay_desk_and_settles_a_dispute(desk, browser, live_ser
     shot(fin, "journey-finance-06-disputes")
     first.get_by_role("link").first.click()
     fin.wait_for_url(base + f"/motivation/pay/disputes/{dispute.pk}/")
-    assert COMMENT in _squash(fin.locator("main").inner_text())
+    assert COMMENT in squash(fin.locator("main").inner_text())
     # a bad amount changes nothing and says why
     fin.get_by_label("Accept: pay an adjustment").check()
     fin.get_by_label("Adjustment amount").fill("ninety")
@@ -155,7 +146,7 @@ def test_finance_runs_the_pay_desk_and_settles_a_dispute(desk, browser, live_ser
     fin.get_by_text("Dispute settled").wait_for()
     settled = api.get(f"/api/v1/disputes/{dispute.pk}").json()
     assert settled["status"] == "adjusted" and settled["adjustment_amount"] == "90.00"
-    assert _money(fin.locator("[data-adjustment]").inner_text()) == Decimal("90.00")
+    assert money_shown(fin.locator("[data-adjustment]").inner_text()) == Decimal("90.00")
     shot(fin, "journey-finance-08-dispute-settled")
 
     # --- finance: a new Q3 run, calculated (the adjustment lands there), approved, locked ----
@@ -182,14 +173,14 @@ def test_finance_runs_the_pay_desk_and_settles_a_dispute(desk, browser, live_ser
     assert by_email["peer@acme.test"]["total"] == "120.00"
     for email, figure in by_email.items():
         shown = fin.locator(f"tr[data-member='{email}'] td.payout").inner_text()
-        assert _money(shown) == Decimal(figure["total"]), email
+        assert money_shown(shown) == Decimal(figure["total"]), email
         lines = fin.locator(f"tr[data-member='{email}'] td.num").first.inner_text()
         assert int(lines) == len(figure["lines"]), email
     run_figure = api.get(f"/api/v1/commission-runs/{q3.pk}").json()
     assert {k: Decimal(v) for k, v in run_figure["summary"]["totals"].items()} == {
         "USD": Decimal("510.00")
     }
-    assert _money(fin.locator("[data-total='USD']").inner_text()) == Decimal("510.00")
+    assert money_shown(fin.locator("[data-total='USD']").inner_text()) == Decimal("510.00")
 
     fin.get_by_role("button", name="Approve").click()
     fin.get_by_text("Run 2026-Q3 approved.").wait_for()
@@ -216,20 +207,20 @@ def test_finance_runs_the_pay_desk_and_settles_a_dispute(desk, browser, live_ser
     # the rep's Q3 statement shows the adjustment line, as finance sees it
     q3_rep = Statement.objects.get(run=q3, member=desk.rep)
     fin.goto(base + f"/motivation/pay/statements/{q3_rep.pk}/")
-    corrections = _squash(fin.locator("tbody", has_text="Clawbacks and adjustments").inner_text())
+    corrections = squash(fin.locator("tbody", has_text="Clawbacks and adjustments").inner_text())
     assert "90.00" in corrections and f"dispute #{dispute.pk}" in corrections
     shot(fin, "journey-finance-12-q3-statement")
 
     # --- the rep reads the answer ------------------------------------------------------------
     rep.goto(base + f"/motivation/pay/statements/{desk.q2.pk}/")
-    answers = _squash(rep.locator("#disputes").inner_text())
+    answers = squash(rep.locator("#disputes").inner_text())
     assert "Resolved with an adjustment" in answers and ANSWER in answers
     assert "90.00" in answers
     assert "Dispute this line" in rep.locator(f"#line-{desk.disputed.pk}").inner_text()
     shot(rep, "journey-finance-13-rep-answer")
     rep.locator("#disputes").get_by_role("link").first.click()
     rep.wait_for_url(base + f"/motivation/pay/disputes/{dispute.pk}/")
-    assert "Paid as an adjustment in 2026-Q3." in _squash(rep.locator("main").inner_text())
+    assert "Paid as an adjustment in 2026-Q3." in squash(rep.locator("main").inner_text())
     shot(rep, "journey-finance-14-rep-dispute")
 
     assert rep.console_errors == []

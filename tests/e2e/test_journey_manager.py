@@ -14,7 +14,6 @@ Screenshots: var/screenshots/journey-manager-NN-<step>.png (and journey-manager-
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 import pytest
@@ -31,7 +30,7 @@ from saleshelm.performance.selectors import dashboards
 from saleshelm.performance.selectors import forecasts as forecast_sel
 from saleshelm.tenancy.models import Membership
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import new_page, shot, sign_in
+from tests.e2e.conftest import money_shown, new_page, shot, sign_in, squash
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -42,18 +41,6 @@ NOTES = "Thủy is behind pace: we agreed to work the two largest open deals fir
 ACTION = "Book the pricing call with Sông Hồng before Friday"
 OBSERVED = "Clear discovery questions; moved to price before the buyer had agreed the value."
 FORECAST_REASON = "The reps' calls, rolled up after the one-to-ones"
-
-
-def _money(text: str) -> Decimal:
-    """'$1,694,100.00' (en) or '1.694.100,00 US$' (vi) -> Decimal('1694100.00')."""
-    digits = re.sub(r"[^\d,.\-]", "", text)
-    if "," in digits and (digits.rfind(",") > digits.rfind(".")):
-        digits = digits.replace(".", "").replace(",", ".")  # Vietnamese marks
-    return Decimal(digits.replace(",", ""))
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 @pytest.fixture
@@ -142,7 +129,7 @@ def test_a_manager_runs_the_week_from_dashboard_to_forecast(
     page.wait_for_url(base + "/performance/team/")
     page.get_by_role("heading", name=exp["team"], level=1).wait_for()
     kpis = page.locator("section.kpis")
-    attainment = _squash(kpis.locator(".kpi", has_text="Attainment").inner_text())
+    attainment = squash(kpis.locator(".kpi", has_text="Attainment").inner_text())
     assert exp["attainment"] in attainment
     assert f"{exp['actual']} of {exp['target']}" in attainment
     assert exp["pacing"] in kpis.locator(".kpi", has_text="Pacing").inner_text()
@@ -181,13 +168,13 @@ def test_a_manager_runs_the_week_from_dashboard_to_forecast(
         section = agenda.locator(
             "section.agenda-section", has=page.get_by_role("heading", name=title)
         )
-        text = _squash(section.inner_text())
+        text = squash(section.inner_text())
         if total:
             assert section.locator(".count-pill").inner_text() == str(total), title
         for entry_title, detail in entries:
-            assert _squash(entry_title) in text, (title, entry_title)
+            assert squash(entry_title) in text, (title, entry_title)
             if detail and title == "Results and pacing":
-                assert _squash(detail) in text, (title, detail)
+                assert squash(detail) in text, (title, detail)
     shot(page, "journey-manager-04-check-in-agenda")
 
     # 5. Hold it: an action item (htmx), notes, done; the next one is planned
@@ -238,9 +225,7 @@ def test_a_manager_runs_the_week_from_dashboard_to_forecast(
     rows.first.wait_for()
     assert rows.count() == len(exp["words"])
     for name, (mk, md, ok, od) in exp["words"].items():
-        text = _squash(
-            rows.filter(has=page.get_by_role("link", name=name, exact=True)).inner_text()
-        )
+        text = squash(rows.filter(has=page.get_by_role("link", name=name, exact=True)).inner_text())
         assert f"({mk}/{md})" in text and f"({ok}/{od})" in text, (name, text)
     shot(page, "journey-manager-09-team-commitments")
 
@@ -256,12 +241,12 @@ def test_a_manager_runs_the_week_from_dashboard_to_forecast(
         name = row.locator(".who-name").inner_text()
         counts = row.locator("td").nth(3).inner_text()
         if counts.strip() != "—":
-            shown[name] = _money(counts)
+            shown[name] = money_shown(counts)
     assert shown == exp["calls"]
     team_call = sum(shown.values(), Decimal(0))
     assert team_call == exp["rollup_total"]
     footer = rollup.locator("tfoot")
-    assert _money(footer.locator("td").nth(2).inner_text()) == team_call
+    assert money_shown(footer.locator("td").nth(2).inner_text()) == team_call
     shot(page, "journey-manager-10-forecast-rollup")
     footer.get_by_text("Override total").click()
     footer.get_by_label(f"Your call for {exp['team']}").fill(str(team_call))
@@ -275,8 +260,8 @@ def test_a_manager_runs_the_week_from_dashboard_to_forecast(
     cell = footer.locator("td").nth(1)
     note = cell.locator(".override-note").inner_text()
     assert note.startswith(FORECAST_REASON[:30])
-    assert _money(cell.inner_text().replace(note, "")) == team_call  # the team's own call
-    assert _money(footer.locator("td").nth(2).inner_text()) == team_call  # and it counts
+    assert money_shown(cell.inner_text().replace(note, "")) == team_call  # the team's own call
+    assert money_shown(footer.locator("td").nth(2).inner_text()) == team_call  # and it counts
     shot(page, "journey-manager-11-forecast-submitted")
     assert page.console_errors == []
 

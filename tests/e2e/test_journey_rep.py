@@ -31,7 +31,7 @@ from saleshelm.performance import charts
 from saleshelm.performance.selectors import dashboards
 from saleshelm.tenancy.models import Membership
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import new_page, shot, sign_in
+from tests.e2e.conftest import money_shown, new_page, shot, sign_in, squash
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -40,18 +40,6 @@ LOGINS = {
 }
 DEAL = "Hải Phòng Port: handheld scanners"
 KUDOS = "Stayed late to rebuild the Sông Hồng quote so it went out before the deadline."
-
-
-def _money(text: str) -> Decimal:
-    """'$1,234.56' (en) or '1.234,56 US$' (vi) -> Decimal('1234.56')."""
-    digits = re.sub(r"[^\d,.\-]", "", text)
-    if "," in digits and digits.rfind(",") > digits.rfind("."):
-        digits = digits.replace(".", "").replace(",", ".")  # Vietnamese marks
-    return Decimal(digits.replace(",", ""))
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 @pytest.fixture
@@ -139,7 +127,7 @@ def test_a_rep_runs_the_day_from_my_period_to_kudos(journey, live_server, browse
     page.wait_for_url(base + "/performance/my/")
     kpis = page.locator("section.kpis")
     kpis.wait_for()
-    attainment = _squash(kpis.locator(".kpi", has_text="Attainment").inner_text())
+    attainment = squash(kpis.locator(".kpi", has_text="Attainment").inner_text())
     assert exp["attainment"] in attainment
     assert f"{exp['actual']} of {exp['target']}" in attainment
     assert exp["pacing"] in kpis.locator(".kpi", has_text="Pacing").inner_text()
@@ -177,10 +165,10 @@ def test_a_rep_runs_the_day_from_my_period_to_kudos(journey, live_server, browse
     earnings.wait_for()
     preview = journey["preview"]
     if preview.plan:
-        text = _squash(earnings.inner_text())
+        text = squash(earnings.inner_text())
         assert "This deal would earn you about" in text
         shown = re.search(r"about (-?\$?\d[\d,]*(?:\.\d+)?)", text)
-        assert shown and _money(shown.group(1)) == preview.earns, text
+        assert shown and money_shown(shown.group(1)) == preview.earns, text
         assert preview.plan in text
     else:
         assert "has no commission plan in force" in earnings.inner_text()
@@ -197,10 +185,10 @@ def test_a_rep_runs_the_day_from_my_period_to_kudos(journey, live_server, browse
     page.wait_for_url(f"{base}/motivation/pay/statements/{statement.pk}/")
     total = page.locator("section[aria-labelledby=lines-heading] tr.pay-total td").first
     total.wait_for()
-    assert _money(total.inner_text()) == statement.total
+    assert money_shown(total.inner_text()) == statement.total
     for pk, amount in journey["lines"].items():
         cell = page.locator(f"#line-{pk} td").nth(5)
-        assert _money(cell.inner_text()) == amount, (pk, cell.inner_text(), amount)
+        assert money_shown(cell.inner_text()) == amount, (pk, cell.inner_text(), amount)
     assert sum(journey["lines"].values(), Decimal(0)) == statement.total
     shot(page, "journey-rep-05-statement")
 
@@ -228,7 +216,7 @@ def test_a_rep_runs_the_day_from_my_period_to_kudos(journey, live_server, browse
     page.get_by_text(f"Your kudos to {colleague} is in the feed.").wait_for()
     page.reload()
     # (found by its text: the seed stamps some of today's kudos later today, above it)
-    mine = _squash(page.locator("#kudos-feed .kudos", has_text=KUDOS).inner_text())
+    mine = squash(page.locator("#kudos-feed .kudos", has_text=KUDOS).inner_text())
     assert journey["value"] in mine
     assert f"{journey['rep_name']} thanked {colleague}" in mine
     assert Kudos.objects.filter(giver=journey["rep"], message=KUDOS).count() == 1
@@ -251,7 +239,7 @@ def test_a_rep_runs_the_day_from_my_period_to_kudos(journey, live_server, browse
     shot(vi, "journey-rep-vi-03-deal-earnings")
     vi.goto(f"{base}/motivation/pay/statements/{statement.pk}/")
     total = vi.locator("section[aria-labelledby=lines-heading] tr.pay-total td").first
-    assert _money(total.inner_text()) == statement.total
+    assert money_shown(total.inner_text()) == statement.total
     shot(vi, "journey-rep-vi-04-statement")
     vi.goto(base + "/development/")
     # a link that opens a record reads "Xem" (view), not "Đang mở" (the status "open")
