@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from saleshelm.core.periods import Period, period_of
 from saleshelm.core.seeding import SeedContext
+from saleshelm.crm.seed.catalogue import VI_INDUSTRIES, VI_LEAD_SOURCES
 from saleshelm.direction.models import (
     CompanyValue,
     Competitor,
@@ -52,6 +53,12 @@ BATCH = 2000
 MEMBER_GOALS = 300  # above this many reps, one member goal per team (its first rep)
 LINK_SHARE = 0.7  # share of this year's deals linked to a goal
 COMPETITOR_SHARE = 0.35  # share of deals with a competitor named
+
+
+def _vi_industries(*names: str) -> list[str]:
+    """The industries a Vietnamese firm's accounts carry (as crm's seed writes them)."""
+    return [VI_INDUSTRIES[name] for name in names]
+
 
 TEXT = {
     "en": {
@@ -327,7 +334,7 @@ TEXT = {
                 "Chuỗi từ 50 đến 2.000 nhân viên: tỷ lệ thắng cao nhất, chu kỳ ngắn nhất.",
                 1,
                 {
-                    "industries": ["Bán lẻ", "Thực phẩm & Đồ uống", "Thương mại điện tử"],
+                    "industries": _vi_industries("Retail", "Food & Beverage", "E-commerce"),
                     "employees_min": 50,
                     "employees_max": 2000,
                 },
@@ -336,19 +343,19 @@ TEXT = {
                 "Nhà thuốc & y tế",
                 "Chuỗi nhà thuốc và phòng khám cần theo dõi lô và hạn dùng.",
                 2,
-                {"industries": ["Dược phẩm", "Y tế"]},
+                {"industries": _vi_industries("Pharmacy", "Healthcare")},
             ),
             (
                 "Kho vận & sản xuất",
                 "Kho và nhà máy trên 200 nhân viên, cho máy quét và dịch vụ trọn gói.",
                 2,
-                {"industries": ["Kho vận", "Sản xuất"], "employees_min": 200},
+                {"industries": _vi_industries("Logistics", "Manufacturing"), "employees_min": 200},
             ),
             (
                 "Giới thiệu từ đối tác",
                 "Khách hàng tiềm năng do đối tác và khách hàng giới thiệu chuyển đổi gấp đôi.",
                 3,
-                {"custom": [{"key": "source", "value": "Giới thiệu"}]},
+                {"custom": [{"key": "source", "value": VI_LEAD_SOURCES["Referral"]}]},
             ),
         ],
         "org_goals": [
