@@ -55,8 +55,8 @@ def _key(member, month, cat) -> tuple:
 
 
 def ours_facts(org) -> dict[tuple, tuple[int, ...]]:
+    from saleshelm.core.sql import raw_rows
     from saleshelm.performance.models import MemberMonthFact
-    from saleshelm.performance.sql import raw_rows
 
     rows = raw_rows(
         MemberMonthFact.objects.filter(organisation=org)

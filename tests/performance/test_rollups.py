@@ -10,10 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from saleshelm.core.sql import from_units
 from saleshelm.crm.models import OrderLineSplit
 from saleshelm.performance.models import MemberMonthFact, RollupState
 from saleshelm.performance.rollups import rollups_rebuild, rollups_refresh, rollups_stale
-from saleshelm.performance.sql import from_units
 from tests.performance.factories import category, order_line
 from tests.performance.reference import credited_by_member_month
 

@@ -40,7 +40,7 @@ Money is ``Decimal`` end to end. This file proves it three ways.
 
    Not provable by a scan and covered elsewhere: a float that arrives at run time from a
    library (SQLite's REAL columns are read through ``MoneyUnits``/ten-thousandths, see
-   performance/sql.py) and ``int / int`` between two variables (the hypothesis properties
+   core/sql.py) and ``int / int`` between two variables (the hypothesis properties
    of §11.3 check the figures). The browser-side sum of month-weight percentages in
    performance.js is a typing aid only; the server checks the weights in ``Decimal``.
 

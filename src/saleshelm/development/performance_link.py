@@ -101,8 +101,8 @@ def coverage_by_member(
     left of the revenue target (target - actual). One aggregate over the open deals."""
     if not available():
         return None
+    from saleshelm.core.sql import ExactMoneySum, from_units
     from saleshelm.crm.models import Opportunity, StageKind
-    from saleshelm.performance.sql import ExactMoneySum, from_units
 
     period = _period(organisation, kind, today)
     remaining = {

@@ -27,7 +27,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from saleshelm.core.errors import ApplicationError
-from saleshelm.performance.sql import ExactMoneySum, from_units, raw_rows
+from saleshelm.core.sql import ExactMoneySum, from_units, raw_rows
 
 OUTCOME = "outcome"
 BEHAVIOUR = "behaviour"

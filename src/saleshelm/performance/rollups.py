@@ -35,8 +35,8 @@ from django.db.models import Max
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from saleshelm.core.sql import UNITS, money_units_sql, month_sql, share_units_sql
 from saleshelm.performance.models import MemberMonthFact, RollupState
-from saleshelm.performance.sql import UNITS, money_units_sql, month_sql, share_units_sql
 
 log = logging.getLogger("saleshelm.performance")
 

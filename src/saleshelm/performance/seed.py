@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from saleshelm.core.periods import Period, parse_period, period_of
 from saleshelm.core.seeding import SeedContext
+from saleshelm.core.sql import from_units
 from saleshelm.performance.distribution import months_between
 from saleshelm.performance.models import (
     Distribution,
@@ -36,7 +37,6 @@ from saleshelm.performance.models import (
     assignee_key,
 )
 from saleshelm.performance.rollups import rollups_rebuild
-from saleshelm.performance.sql import from_units
 
 BATCH = 2000
 # Relative sales by calendar month: a slow Tết (January-February), a strong year end.

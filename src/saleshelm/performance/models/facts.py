@@ -13,7 +13,7 @@ from saleshelm.core.models import OrgOwned
 
 # Money and quantities are stored as whole ten-thousandths (4 decimal places) in 64-bit
 # integers: sums of integers are exact on SQLite (which keeps DecimalField values as REAL)
-# and on PostgreSQL alike. ``saleshelm.performance.sql.from_units`` turns them back.
+# and on PostgreSQL alike. ``saleshelm.core.sql.from_units`` turns them back.
 UNITS_PER_ONE = 10_000
 
 

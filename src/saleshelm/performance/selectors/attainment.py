@@ -22,10 +22,10 @@ from django.db.models import Sum
 
 from saleshelm.core.errors import ApplicationError, NotFound
 from saleshelm.core.periods import Period, parse_period
+from saleshelm.core.sql import from_units
 from saleshelm.performance import distribution
 from saleshelm.performance.metrics import Metric, Parts
 from saleshelm.performance.selectors.board import SELLING_ROLES, Board, NodeInfo, board_for
-from saleshelm.performance.sql import from_units
 from saleshelm.tenancy.actors import Actor
 
 GROUPS = ("member", "team", "territory")

@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from saleshelm.core.errors import ApplicationError
 from saleshelm.core.periods import Period, parse_period, period_of
+from saleshelm.core.sql import raw_rows
 from saleshelm.performance.metrics import Metric, MetricQuery, Parts, get_metric
 from saleshelm.performance.permissions import sees_all
 from saleshelm.performance.rollups import rollups_refresh
-from saleshelm.performance.sql import raw_rows
 from saleshelm.tenancy.actors import Actor, SystemActor
 from saleshelm.tenancy.roles import Role
 

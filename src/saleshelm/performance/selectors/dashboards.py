@@ -37,6 +37,7 @@ from django.db.models import (
 
 from saleshelm.core.errors import NotFound
 from saleshelm.core.periods import Period, parse_period
+from saleshelm.core.sql import ExactMoneySum, from_units, money_units_sql
 from saleshelm.performance import distribution
 from saleshelm.performance.metrics import Metric, Parts, get_metric
 from saleshelm.performance.selectors.attainment import (
@@ -53,7 +54,6 @@ from saleshelm.performance.selectors.board import (
     MemberInfo,
     NodeInfo,
 )
-from saleshelm.performance.sql import ExactMoneySum, from_units, money_units_sql
 from saleshelm.tenancy.actors import Actor, SystemActor
 from saleshelm.tenancy.roles import Role
 
@@ -543,8 +543,8 @@ def stage_pipeline(board: Board, period: Period) -> list[dict[str, Any]]:
     in pipeline order: count, amount, weighted amount)."""
     from django.db import connection
 
+    from saleshelm.core.sql import money_units_sql, share_units_sql
     from saleshelm.crm.models import Opportunity, Pipeline, Stage
-    from saleshelm.performance.sql import money_units_sql, share_units_sql
 
     q = connection.ops.quote_name
     amount = money_units_sql("o.amount_reporting")

@@ -2,7 +2,7 @@
 
 Weighted amount = amount (reporting currency) x the deal's probability (its own, else its
 stage's), rounded half-up to 4 places per deal; a won deal counts in full. Money sums are
-exact integer sums (``saleshelm.performance.sql``).
+exact integer sums (``saleshelm.core.sql``).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from saleshelm.core.periods import Period
+from saleshelm.core.sql import ExactMoneySum, MoneyUnits, ShareUnits, from_units
 from saleshelm.performance.selectors.board import Board, board_for
-from saleshelm.performance.sql import ExactMoneySum, MoneyUnits, ShareUnits, from_units
 from saleshelm.tenancy.actors import Actor
 
 CATEGORIES = ("pipeline", "best_case", "commit", "closed")

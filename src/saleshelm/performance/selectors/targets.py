@@ -12,10 +12,10 @@ from typing import Any, NamedTuple
 from django.db.models import Case, F, Q, QuerySet, TextField, When
 
 from saleshelm.core.errors import NotFound
+from saleshelm.core.sql import MoneyUnits, as_date, raw_rows
 from saleshelm.performance import distribution
 from saleshelm.performance.models import Target
 from saleshelm.performance.permissions import visible_target_q
-from saleshelm.performance.sql import MoneyUnits, as_date, raw_rows
 from saleshelm.tenancy.actors import Actor
 
 

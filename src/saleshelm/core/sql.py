@@ -1,7 +1,8 @@
-"""Exact money in SQL, once, for every backend.
+"""Exact money in SQL, once, for every backend and every app (crm's order totals,
+performance's rollups and dashboards).
 
 SQLite keeps ``DecimalField`` values as REAL, so ``SUM(net_amount)`` there is a float sum
-that drifts in the last cents. Every money sum in this app therefore turns each value into
+that drifts in the last cents. Every money sum in SQL therefore turns each value into
 whole ten-thousandths first (our amounts have at most 4 decimal places, so the conversion is
 exact) and adds integers: ``SUM(CAST(ROUND(x * 10000) AS INTEGER))``. PostgreSQL's numeric
 is exact already; the same integer form keeps both backends' answers identical.
