@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from saleshelm.api.pagination import LimitOffsetPagination
 from saleshelm.api.schemas import ERRORS, Ref
+from saleshelm.core.sql import from_units
 from saleshelm.crm import selectors, services
 from saleshelm.crm.models import OpportunitySplit
 from saleshelm.crm.selectors.common import sort_options
@@ -822,7 +823,7 @@ class OrderOut(Schema):
 
     @staticmethod
     def resolve_net_amount(o) -> str:
-        return str(Decimal(o.net_amount).quantize(Decimal("0.0001")))
+        return str(from_units(o.net_units))  # exact on SQLite too (core.sql)
 
 
 # The list answers ready-made rows (``selectors.order_page``): plain pydantic models validate

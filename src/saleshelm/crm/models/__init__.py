@@ -11,7 +11,13 @@ from saleshelm.crm.models.opportunities import (
     StageChange,
     StageKind,
 )
-from saleshelm.crm.models.orders import Order, OrderLine, OrderLineSplit, OrderLineStatus
+from saleshelm.crm.models.orders import (
+    Order,
+    OrderCount,
+    OrderLine,
+    OrderLineSplit,
+    OrderLineStatus,
+)
 from saleshelm.crm.models.products import PriceList, PriceListItem, Product, ProductCategory
 from saleshelm.crm.models.rates import ExchangeRate
 
@@ -27,6 +33,7 @@ __all__ = [
     "Opportunity",
     "OpportunitySplit",
     "Order",
+    "OrderCount",
     "OrderLine",
     "OrderLineSplit",
     "OrderLineStatus",
