@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from faker import Faker
 
@@ -260,6 +260,15 @@ def _months_back(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def _refresh_planner_statistics() -> None:
+    """After a bulk load PostgreSQL plans with the statistics of the empty tables until
+    autovacuum analyses them (minutes later, or never where it is turned off): a page of 100
+    orders planned for 144 rows sorted all 90,000. ``ANALYZE`` now, as its manual advises."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def seed_organisation(
     options: SeedOptions,
     *,
@@ -327,6 +336,7 @@ def seed_organisation(
                 "skipped": skipped,
             },
         )
+    _refresh_planner_statistics()
     return SeedReport(
         organisation=org,
         created=created,
