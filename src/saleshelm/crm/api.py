@@ -18,7 +18,6 @@ from pydantic import BaseModel
 
 from saleshelm.api.pagination import LimitOffsetPagination
 from saleshelm.api.schemas import ERRORS, Ref
-from saleshelm.core.sql import from_units
 from saleshelm.crm import selectors, services
 from saleshelm.crm.models import OpportunitySplit
 from saleshelm.crm.selectors.common import sort_options
@@ -823,7 +822,7 @@ class OrderOut(Schema):
 
     @staticmethod
     def resolve_net_amount(o) -> str:
-        return str(from_units(o.net_units))  # exact on SQLite too (core.sql)
+        return str(o.net_amount)
 
 
 # The list answers ready-made rows (``selectors.order_page``): plain pydantic models validate

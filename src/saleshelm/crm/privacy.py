@@ -10,11 +10,9 @@ pseudonym; nothing here is a private note about the person.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
-
+from saleshelm.core.sql import ExactMoneySum, from_units
 from saleshelm.crm.models import (
     Account,
     Activity,
@@ -28,12 +26,11 @@ from saleshelm.crm.models import (
 from saleshelm.tenancy.actors import Actor
 from saleshelm.tenancy.models import Membership
 
-MONEY_PLACES = Decimal("0.0001")  # crm.models.common.MONEY
 
-
-def _money(value: Decimal | None) -> Decimal | None:
-    # A sum comes back without the column's scale on SQLite: give it the stored 4 places.
-    return None if value is None else Decimal(value).quantize(MONEY_PLACES)
+def _with_net_amount(row: dict[str, Any]) -> dict[str, Any]:
+    """An order's row with its exact total (ten-thousandths summed in SQL, core.sql)."""
+    units = row.pop("net_units")
+    return {**row, "net_amount": None if units is None else from_units(units)}
 
 
 def export_member(*, actor: Actor, member: Membership) -> dict[str, Any]:
@@ -78,11 +75,11 @@ def export_member(*, actor: Actor, member: Membership) -> dict[str, Any]:
             .values("opportunity_id", "share")
         ),
         "orders": [
-            {**o, "net_amount": _money(o["net_amount"])}
+            _with_net_amount(o)
             for o in Order.objects.filter(**org, owner=member)
             .order_by("order_date", "pk")
-            .annotate(net_amount=Sum("lines__net_amount"))
-            .values("id", "external_id", "order_date", "account_id", "currency", "net_amount")
+            .annotate(net_units=ExactMoneySum("lines__net_amount"))
+            .values("id", "external_id", "order_date", "account_id", "currency", "net_units")
         ],
         "order_line_splits": list(
             OrderLineSplit.objects.filter(**org, member=member)

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saleshelm.core.models import OrgOwned
+from saleshelm.core.sql import from_units
 from saleshelm.crm.models.common import (
     SHARE,
     currency_field,
@@ -51,6 +52,12 @@ class Order(OrgOwned):
 
     def __str__(self) -> str:
         return self.external_id
+
+    @property
+    def net_amount(self) -> Decimal:
+        """The sum of the lines' net amounts, on an order read through crm's order selectors
+        (``order_list``, ``access_order``), which annotate it in exact ten-thousandths."""
+        return from_units(self.net_units)  # type: ignore[attr-defined]
 
 
 class OrderCount(models.Model):

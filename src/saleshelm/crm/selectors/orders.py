@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
     BigIntegerField,
     Count,
-    DecimalField,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -31,33 +28,27 @@ from saleshelm.tenancy.actors import Actor
 ORDER_SORTS = {
     "order_date": ["order_date"],
     "external_id": ["external_id"],
-    "net_amount": ["net_amount"],
+    "net_amount": ["net_units"],
     "owner": ["owner__user__full_name"],
     "account": ["account__name"],
 }
-_MONEY: DecimalField = DecimalField(max_digits=24, decimal_places=4)
 
 
 def _line_totals() -> dict:
-    """Per-order totals as correlated subqueries: one SQL statement for a whole page."""
+    """Per-order totals as correlated subqueries: one SQL statement for a whole page. The net
+    total is in exact ten-thousandths (core.sql; SQLite would sum its REAL columns as floats):
+    ``Order.net_amount`` reads it as a ``Decimal``."""
     lines = OrderLine.objects.filter(order_id=OuterRef("pk")).order_by().values("order_id")
     return {
-        "net_amount": Coalesce(
-            Subquery(lines.annotate(s=Sum("net_amount")).values("s")[:1], output_field=_MONEY),
-            Value(Decimal(0)),
-            output_field=_MONEY,
-        ),
-        "line_count": Coalesce(
-            Subquery(lines.annotate(c=Count("pk")).values("c")[:1], output_field=IntegerField()),
-            Value(0),
-        ),
-        # The same total in exact ten-thousandths (core.sql), for reads that skip the ORM's
-        # converters (SQLite sums decimal columns as floats).
         "net_units": Coalesce(
             Subquery(
                 lines.annotate(u=ExactMoneySum("net_amount")).values("u")[:1],
                 output_field=BigIntegerField(),
             ),
+            Value(0),
+        ),
+        "line_count": Coalesce(
+            Subquery(lines.annotate(c=Count("pk")).values("c")[:1], output_field=IntegerField()),
             Value(0),
         ),
     }
@@ -120,7 +111,7 @@ def order_page(
         ) or 0
     else:
         count = qs.count()
-    page = qs.values_list(  # type: ignore[misc]  # net_amount, line_count: annotations
+    page = qs.values_list(  # type: ignore[misc]  # net_units, line_count: annotations
         "pk",
         "external_id",
         "order_date",
