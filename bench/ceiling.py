@@ -139,6 +139,12 @@ def _fill(rows: list[tuple], indexes: list[str], postgres: bool) -> float:
             )
         for sql in indexes:
             cursor.execute(sql)
+        if not postgres:
+            # As the import runs (imports.engine): 256 MB of page cache for the bulk write,
+            # the connection's own setting restored afterwards.
+            cursor.execute("PRAGMA cache_size")
+            cache = int(cursor.fetchone()[0])
+            cursor.execute("PRAGMA cache_size = -262144")
     names = ", ".join(COLUMNS)
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as wrapper:
@@ -153,6 +159,8 @@ def _fill(rows: list[tuple], indexes: list[str], postgres: bool) -> float:
     seconds = time.perf_counter() - start
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {SCRATCH}")
+        if not postgres:
+            cursor.execute(f"PRAGMA cache_size = {cache}")
     return seconds
 
 
