@@ -22,32 +22,10 @@ import re
 import time
 from decimal import Decimal
 
+from bench.imports import LINE_COLUMNS
+
 GOAL_RATE = 100_000
 ROWS = {"XS": 100_000, "S": 1_000_000, "M": 1_000_000, "L": 1_000_000}
-COLUMNS = [
-    "created_at",
-    "updated_at",
-    "line",
-    "sku",
-    "quantity",
-    "unit_price",
-    "discount",
-    "unit_cost",
-    "net_amount",
-    "cost_amount",
-    "currency",
-    "net_amount_reporting",
-    "cost_amount_reporting",
-    "status",
-    "status_date",
-    "order_date",
-    "order_id",
-    "organisation_id",
-    "owner_id",
-    "product_id",
-    "product_category_id",
-    "returns_line_id",
-]
 SCRATCH = "bench_ceiling_line"
 
 
@@ -63,30 +41,12 @@ def _rows(n: int, postgres: bool) -> list[tuple]:
         two, price, cost, net, cost_total = (str(v) for v in (two, price, cost, net, cost_total))
     days = [dt.date(2026, 1 + m, 1 + d) for m in range(12) for d in range(28)]
     zero = Decimal(0) if postgres else "0"
+    # In the order of bench.imports.LINE_COLUMNS, the import benchmark's raw reference.
     return [
         (
-            stamp,
-            stamp,
-            1,
-            f"SKU-{i % 500}",
-            two,
-            price,
-            zero,
-            cost,
-            net,
-            cost_total,
-            "USD",
-            net,
-            cost_total,
-            "confirmed",
-            None,
-            days[i % len(days)],
-            i + 1,
-            1,
-            1 + i % 2000,
-            1 + i % 500,
-            1 + i % 40,
-            None,
+            *(1, i + 1, 1, 1 + i % 500, f"SKU-{i % 500}", 1 + i % 40, two, price, zero, cost),
+            *(net, cost_total, "USD", net, cost_total, "confirmed", None, days[i % len(days)]),
+            *(1 + i % 2000, stamp, stamp),
         )
         for i in range(n)
     ]
@@ -145,7 +105,7 @@ def _fill(rows: list[tuple], indexes: list[str], postgres: bool) -> float:
             cursor.execute("PRAGMA cache_size")
             cache = int(cursor.fetchone()[0])
             cursor.execute("PRAGMA cache_size = -262144")
-    names = ", ".join(COLUMNS)
+    names = ", ".join(LINE_COLUMNS)
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as wrapper:
         cursor = wrapper.cursor
@@ -154,7 +114,7 @@ def _fill(rows: list[tuple], indexes: list[str], postgres: bool) -> float:
                 for row in rows:
                     copy.write_row(row)
         else:
-            marks = ", ".join("?" * len(COLUMNS))
+            marks = ", ".join("?" * len(LINE_COLUMNS))
             cursor.executemany(f"INSERT INTO {SCRATCH} ({names}) VALUES ({marks})", rows)
     seconds = time.perf_counter() - start
     with connection.cursor() as cursor:
