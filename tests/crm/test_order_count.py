@@ -153,3 +153,12 @@ def test_the_list_and_the_detail_answer_the_same_exact_total(world, api_client):
     listed = client.get("/api/v1/orders").json()["items"]
     assert [(o["net_amount"], o["line_count"]) for o in listed] == [("987654322.1233", 2)]
     assert client.get(f"/api/v1/orders/{order.pk}").json()["net_amount"] == "987654322.1233"
+
+
+def test_without_the_counts_table_install_takes_its_triggers_away(world):
+    # crm migrated back before the counts: triggers left behind would fail every new order.
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE crm_ordercount")
+    tallies.install(connection)
+    OrderFactory(organisation=world.org, owner=world.rep)
+    assert counted(world.org) == 1

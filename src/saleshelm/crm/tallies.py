@@ -104,11 +104,36 @@ RECOUNT = [
 ]
 
 
+DROP = {
+    "sqlite": [s for s in SQLITE if s.startswith("DROP TRIGGER")],
+    "postgresql": [
+        *(
+            f"DROP TRIGGER IF EXISTS crm_order_count_{name} ON crm_order"
+            for name in ("insert", "delete", "move")
+        ),
+        *(
+            f"DROP FUNCTION IF EXISTS crm_order_count_{name}()"
+            for name in ("insert", "delete", "move")
+        ),
+    ],
+}
+
+
 def install(connection: BaseDatabaseWrapper) -> None:
     """(Re)create the triggers and recount, atomically: on PostgreSQL creating a trigger
     locks out writes to the orders table until the transaction ends, so no order slips in
-    between the count and the trigger."""
+    between the count and the trigger.
+
+    Where the counts table is not there (crm migrated back before it), the triggers go too:
+    left behind they would fail every new order."""
     statements = POSTGRES if connection.vendor == "postgresql" else SQLITE
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        for sql in [*statements, *RECOUNT]:
+        tables = connection.introspection.table_names(cursor)
+        if "crm_order" not in tables:
+            return
+        if "crm_ordercount" not in tables:
+            statements, recount = DROP[connection.vendor], []
+        else:
+            recount = RECOUNT
+        for sql in [*statements, *recount]:
             cursor.execute(sql)
