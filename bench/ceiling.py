@@ -22,7 +22,7 @@ import re
 import time
 from decimal import Decimal
 
-from bench.imports import LINE_COLUMNS
+from bench.imports import LINE_COLUMNS, bulk_put
 
 GOAL_RATE = 100_000
 ROWS = {"XS": 100_000, "S": 1_000_000, "M": 1_000_000, "L": 1_000_000}
@@ -79,6 +79,8 @@ def _fill(rows: list[tuple], indexes: list[str], postgres: bool) -> float:
     """Seconds to write ``rows`` into a fresh scratch table (with ``indexes``), one transaction."""
     from django.db import connection, transaction
 
+    from saleshelm.imports.engine import _large_page_cache
+
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor  # the driver's own cursor
         cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
@@ -99,28 +101,14 @@ def _fill(rows: list[tuple], indexes: list[str], postgres: bool) -> float:
             )
         for sql in indexes:
             cursor.execute(sql)
-        if not postgres:
-            # As the import runs (imports.engine): 256 MB of page cache for the bulk write,
-            # the connection's own setting restored afterwards.
-            cursor.execute("PRAGMA cache_size")
-            cache = int(cursor.fetchone()[0])
-            cursor.execute("PRAGMA cache_size = -262144")
-    names = ", ".join(LINE_COLUMNS)
-    start = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as wrapper:
-        cursor = wrapper.cursor
-        if postgres:
-            with cursor.copy(f"COPY {SCRATCH} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("?" * len(LINE_COLUMNS))
-            cursor.executemany(f"INSERT INTO {SCRATCH} ({names}) VALUES ({marks})", rows)
-    seconds = time.perf_counter() - start
+    # As the import writes (imports.engine): with SQLite's larger page cache for the bulk write.
+    with _large_page_cache():
+        start = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as wrapper:
+            bulk_put(wrapper.cursor, SCRATCH, LINE_COLUMNS, rows, postgres=postgres)
+        seconds = time.perf_counter() - start
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {SCRATCH}")
-        if not postgres:
-            cursor.execute(f"PRAGMA cache_size = {cache}")
     return seconds
 
 

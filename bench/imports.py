@@ -415,6 +415,18 @@ def save_loop(org, orders: list[Order]) -> int:
     return n
 
 
+def bulk_put(cursor, table: str, columns: list[str], rows, *, postgres: bool) -> None:
+    """The driver's own bulk path (``cursor`` is the driver's cursor): ``COPY … FROM STDIN``
+    on PostgreSQL, ``executemany`` on SQLite."""
+    if postgres:
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
 def raw_write(org, orders: list[Order]) -> int:
     """The same rows with the driver's bulk path and nothing else: ``executemany`` of
     prepared tuples on SQLite, ``COPY … FROM STDIN`` on PostgreSQL."""
@@ -429,16 +441,7 @@ def raw_write(org, orders: list[Order]) -> int:
         cursor = wrapper.cursor  # the driver's own cursor
 
         def put(table: str, columns: list[str], rows) -> None:
-            if postgres:
-                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join("?" * len(columns))
-                cursor.executemany(
-                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                    rows,
-                )
+            bulk_put(cursor, table, columns, rows, postgres=postgres)
 
         def ids(sql: str) -> dict:
             cursor.execute(sql, (org_id, PREFIX + "%"))
